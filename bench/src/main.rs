@@ -1,0 +1,28 @@
+//! `cargo run --release -p bench -- <subcommand>`: one subcommand per benchmark family.
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Tradestream benchmarks: tables on stdout, a JSON summary under bench/results/.
+#[derive(Debug, Parser)]
+#[command(name = "bench", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The benchmark families; each lives in its own module of the `bench` library.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Matching engine workloads (no network, no journal), peers in the same run.
+    Engine(bench::engine::EngineArgs),
+}
+
+fn main() -> Result<()> {
+    match Cli::parse().command {
+        Command::Engine(args) => bench::engine::run(&args),
+    }
+}

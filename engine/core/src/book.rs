@@ -1,0 +1,172 @@
+//! Order books: per side, a vector of price levels sorted so that the best level is last, each
+//! level an intrusive FIFO of arena slots.
+
+use crate::arena::{Arena, NIL};
+use tradestream_model::{Price, Qty, Side};
+
+/// One price level.
+#[derive(Debug, Clone, Copy)]
+pub struct Level {
+    /// Sort key: the price for bids, minus the price for asks, so better is always larger.
+    key: i64,
+    /// Sum of the open quantity of its orders.
+    pub total: Qty,
+    /// First order (oldest).
+    pub head: u32,
+    /// Last order (newest).
+    pub tail: u32,
+}
+
+/// One side of a book.
+pub struct BookSide {
+    bid: bool,
+    levels: Vec<Level>,
+}
+
+impl BookSide {
+    fn new(side: Side, levels: usize) -> BookSide {
+        BookSide { bid: side == Side::Buy, levels: Vec::with_capacity(levels) }
+    }
+
+    fn key(&self, p: Price) -> i64 {
+        if self.bid {
+            p.0
+        } else {
+            -p.0
+        }
+    }
+
+    /// The price of a level.
+    pub fn price_of(&self, level: &Level) -> Price {
+        Price(if self.bid { level.key } else { -level.key })
+    }
+
+    /// The best level.
+    pub fn best(&self) -> Option<&Level> {
+        self.levels.last()
+    }
+
+    /// The best price.
+    pub fn best_price(&self) -> Option<Price> {
+        self.best().map(|l| self.price_of(l))
+    }
+
+    /// Levels from best to worst.
+    pub fn levels(&self) -> impl Iterator<Item = &Level> {
+        self.levels.iter().rev()
+    }
+
+    /// True when `price` is at least as good as `limit` for this side's orders
+    /// (a bid at or above, an ask at or below).
+    pub fn at_least_as_good(&self, price: Price, limit: Price) -> bool {
+        self.key(price) >= self.key(limit)
+    }
+
+    fn find(&self, p: Price) -> Result<usize, usize> {
+        let key = self.key(p);
+        self.levels.binary_search_by_key(&key, |l| l.key)
+    }
+
+    /// Appends the order in `slot` to the end of its price level's queue.
+    pub fn push_back(&mut self, arena: &mut Arena, slot: u32) {
+        let (price, leaves) = {
+            let o = arena.get(slot);
+            (o.price, o.leaves)
+        };
+        let idx = match self.find(price) {
+            Ok(i) => i,
+            Err(i) => {
+                let key = self.key(price);
+                self.levels.insert(i, Level { key, total: Qty::ZERO, head: NIL, tail: NIL });
+                i
+            }
+        };
+        let level = &mut self.levels[idx];
+        level.total.0 += leaves.0;
+        let tail = level.tail;
+        {
+            let o = arena.get_mut(slot);
+            o.prev = tail;
+            o.next = NIL;
+        }
+        if tail == NIL {
+            level.head = slot;
+        } else {
+            arena.get_mut(tail).next = slot;
+        }
+        level.tail = slot;
+    }
+
+    /// Removes the order in `slot` from its level; an emptied level disappears.
+    pub fn unlink(&mut self, arena: &mut Arena, slot: u32) {
+        let (price, leaves, prev, next) = {
+            let o = arena.get(slot);
+            (o.price, o.leaves, o.prev, o.next)
+        };
+        let Ok(idx) = self.find(price) else {
+            debug_assert!(false, "order's level is missing");
+            return;
+        };
+        if prev == NIL {
+            self.levels[idx].head = next;
+        } else {
+            arena.get_mut(prev).next = next;
+        }
+        if next == NIL {
+            self.levels[idx].tail = prev;
+        } else {
+            arena.get_mut(next).prev = prev;
+        }
+        let level = &mut self.levels[idx];
+        level.total.0 -= leaves.0;
+        if level.head == NIL {
+            self.levels.remove(idx);
+        }
+    }
+
+    /// Lowers the open quantity of a resting order in place (keeps its queue position).
+    pub fn reduce(&mut self, arena: &mut Arena, slot: u32, by: Qty) {
+        let o = arena.get_mut(slot);
+        o.leaves.0 -= by.0;
+        let price = o.price;
+        if let Ok(idx) = self.find(price) {
+            self.levels[idx].total.0 -= by.0;
+        }
+    }
+
+    /// Lowers the best level's total after a fill of its head order.
+    pub fn reduce_best(&mut self, by: Qty) {
+        if let Some(l) = self.levels.last_mut() {
+            l.total.0 -= by.0;
+        }
+    }
+}
+
+/// Both sides of one instrument's book.
+pub struct Book {
+    bids: BookSide,
+    asks: BookSide,
+}
+
+impl Book {
+    /// An empty book, each side pre-sized for `levels` price levels.
+    pub fn new(levels: usize) -> Book {
+        Book { bids: BookSide::new(Side::Buy, levels), asks: BookSide::new(Side::Sell, levels) }
+    }
+
+    /// The side resting orders of `side` sit on.
+    pub fn side(&self, side: Side) -> &BookSide {
+        match side {
+            Side::Buy => &self.bids,
+            Side::Sell => &self.asks,
+        }
+    }
+
+    /// The side resting orders of `side` sit on, mutably.
+    pub fn side_mut(&mut self, side: Side) -> &mut BookSide {
+        match side {
+            Side::Buy => &mut self.bids,
+            Side::Sell => &mut self.asks,
+        }
+    }
+}

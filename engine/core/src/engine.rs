@@ -1,0 +1,123 @@
+//! The engine state and the command dispatch.
+
+use crate::accounts::Accounts;
+use crate::arena::{Arena, Handle};
+use crate::assets::Assets;
+use crate::book::Book;
+use crate::expiry::Expiries;
+use crate::instruments::Instrument;
+use crate::{EngineConfig, EventSink};
+use rustc_hash::FxHashMap;
+use tradestream_model::{
+    Amount, AssetId, CancelReason, ClientOrderId, Command, Event, InstrumentId, ShortName, Side,
+    TimeInForce, Timestamp,
+};
+
+/// The matching engine. One thread owns it; every state change goes through [`Engine::apply`].
+pub struct Engine {
+    pub(crate) config: EngineConfig,
+    pub(crate) clock: Timestamp,
+    pub(crate) next_order_id: u64,
+    pub(crate) next_trade_id: u64,
+    pub(crate) assets: Assets,
+    pub(crate) instruments: Vec<Instrument>,
+    pub(crate) symbols: FxHashMap<ShortName, InstrumentId>,
+    pub(crate) books: Vec<Book>,
+    pub(crate) accounts: Accounts,
+    pub(crate) arena: Arena,
+    /// Every client order id ever accepted, per account index; the handle resolves while the
+    /// order is open.
+    pub(crate) ids: FxHashMap<(u32, ClientOrderId), Handle>,
+    /// The fee account, per asset.
+    pub(crate) fees: Vec<Amount>,
+    pub(crate) expiries: Expiries,
+}
+
+impl Engine {
+    /// An empty engine with the given limits; structures are reserved, not yet touched.
+    pub fn new(config: EngineConfig) -> Engine {
+        Engine {
+            config,
+            clock: Timestamp(0),
+            next_order_id: 1,
+            next_trade_id: 1,
+            assets: Assets::default(),
+            instruments: Vec::new(),
+            symbols: FxHashMap::default(),
+            books: Vec::new(),
+            accounts: Accounts::with_capacity(config.expected_accounts),
+            arena: Arena::with_capacity(config.capacity),
+            ids: FxHashMap::with_capacity_and_hasher(config.expected_client_ids, Default::default()),
+            fees: Vec::new(),
+            expiries: Expiries::with_capacity(config.capacity as usize),
+        }
+    }
+
+    /// The limits the engine was created with.
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    /// Applies one sequenced command stamped `ts` by the sequencer, pushing its events into `sink`.
+    pub fn apply(&mut self, cmd: &Command, ts: Timestamp, sink: &mut impl EventSink) {
+        match cmd {
+            Command::AddInstrument(spec) => self.add_instrument(spec, sink),
+            Command::Deposit { account, asset, amount } => self.deposit(*account, *asset, *amount, sink),
+            Command::Withdraw { account, asset, amount, id } => {
+                self.withdraw(*account, *asset, *amount, *id, sink)
+            }
+            Command::New(order) => self.new_order(order, ts, sink),
+            Command::Cancel { account, instrument, id } => self.cancel(*account, *instrument, *id, sink),
+            Command::Amend { account, instrument, id, price, qty } => {
+                self.amend(*account, *instrument, *id, *price, *qty, sink)
+            }
+            Command::MassCancel { account, instrument } => self.mass_cancel(*account, *instrument, sink),
+            Command::Time { ts } => self.advance_clock(*ts, sink),
+            Command::SetControls { instrument, controls } => self.set_controls(*instrument, *controls),
+        }
+    }
+
+    /// The asset and amount an open order holds.
+    pub(crate) fn hold_of(&self, slot: u32) -> (AssetId, Amount) {
+        let o = self.arena.get(slot);
+        let inst = &self.instruments[o.instrument as usize];
+        match o.side {
+            Side::Buy => (
+                inst.quote,
+                Amount((o.price.0 as i128) * (o.leaves.0 as i128) * inst.quote_per_tick_lot.0),
+            ),
+            Side::Sell => (inst.base, Amount((o.leaves.0 as i128) * inst.base_per_lot.0)),
+        }
+    }
+
+    /// Takes an open order out of the engine: off its book, its hold released, off its account's
+    /// list, its slot freed. Emits `cancelled` with `reason` unless `reason` is `None` (filled).
+    pub(crate) fn close_order(&mut self, slot: u32, reason: Option<CancelReason>, sink: &mut impl EventSink) {
+        let o = *self.arena.get(slot);
+        if let Some(reason) = reason {
+            let (asset, held) = self.hold_of(slot);
+            let b = self.accounts.get_mut(o.account).balance_mut(asset);
+            b.held -= held;
+            b.available += held;
+            sink.push(Event::Cancelled {
+                account: self.accounts.get(o.account).id,
+                id: o.id,
+                instrument: InstrumentId(o.instrument),
+                reason,
+                leaves_qty: o.leaves,
+            });
+        }
+        self.books[o.instrument as usize].side_mut(o.side).unlink(&mut self.arena, slot);
+        self.release_slot(slot);
+    }
+
+    /// Frees the slot of an order that is already off its book.
+    pub(crate) fn release_slot(&mut self, slot: u32) {
+        let o = *self.arena.get(slot);
+        self.accounts.unlink_order(&mut self.arena, o.account, slot);
+        self.arena.remove(slot);
+        if matches!(o.tif, TimeInForce::Gtd(_)) {
+            self.expiries.closed(&self.arena);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+//! GTD expiries: a pre-sized min-heap of (expire, order id), earliest first, then in acceptance
+//! order. Closed orders leave stale entries that are skipped when popped and swept out when they
+//! outnumber the live ones.
+
+use crate::arena::{Arena, Handle};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Entry {
+    expire: i64,
+    order_id: u64,
+    slot: u32,
+    gen: u32,
+}
+
+/// Pending expiries.
+pub struct Expiries {
+    heap: BinaryHeap<Reverse<Entry>>,
+    live: usize,
+}
+
+impl Expiries {
+    /// Pre-sized for `capacity` entries.
+    pub fn with_capacity(capacity: usize) -> Expiries {
+        Expiries { heap: BinaryHeap::with_capacity(capacity), live: 0 }
+    }
+
+    /// Registers a resting GTD order.
+    pub fn push(&mut self, expire: i64, order_id: u64, h: Handle) {
+        self.heap.push(Reverse(Entry { expire, order_id, slot: h.slot, gen: h.gen }));
+        self.live += 1;
+    }
+
+    /// Notes that a GTD order closed before expiring; sweeps stale entries when they dominate.
+    pub fn closed(&mut self, arena: &Arena) {
+        self.live -= 1;
+        if self.heap.len() > 2 * self.live + 1024 {
+            self.heap.retain(|Reverse(e)| arena.resolve(Handle { slot: e.slot, gen: e.gen }).is_some());
+        }
+    }
+
+    /// The slot of the next open order whose expiry is at or before `now`.
+    pub fn pop_due(&mut self, now: i64, arena: &Arena) -> Option<u32> {
+        while let Some(Reverse(e)) = self.heap.peek().copied() {
+            if e.expire > now {
+                return None;
+            }
+            self.heap.pop();
+            if let Some(slot) = arena.resolve(Handle { slot: e.slot, gen: e.gen }) {
+                if arena.get(slot).order_id.0 == e.order_id {
+                    return Some(slot);
+                }
+            }
+        }
+        None
+    }
+}

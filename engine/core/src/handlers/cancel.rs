@@ -1,0 +1,68 @@
+//! `cancel` and `mass_cancel`.
+
+use crate::arena::NIL;
+use crate::{Engine, EventSink};
+use tradestream_model::{AccountId, CancelReason, ClientOrderId, Event, InstrumentId, RejectReason};
+
+impl Engine {
+    /// The (instrument, account, slot) of an open order, or why there is none.
+    pub(crate) fn find_open(
+        &self,
+        account: AccountId,
+        instrument: Option<InstrumentId>,
+        id: ClientOrderId,
+    ) -> Result<(u32, u32, u32), RejectReason> {
+        let inst = instrument
+            .filter(|i| (i.0 as usize) < self.instruments.len())
+            .ok_or(RejectReason::UnknownSymbol)?
+            .0;
+        let acct = self.accounts.find(account).ok_or(RejectReason::UnknownOrder)?;
+        let slot = self
+            .ids
+            .get(&(acct, id))
+            .and_then(|h| self.arena.resolve(*h))
+            .filter(|&s| self.arena.get(s).instrument == inst)
+            .ok_or(RejectReason::UnknownOrder)?;
+        Ok((inst, acct, slot))
+    }
+
+    pub(crate) fn cancel(
+        &mut self,
+        account: AccountId,
+        instrument: Option<InstrumentId>,
+        id: ClientOrderId,
+        sink: &mut impl EventSink,
+    ) {
+        match self.find_open(account, instrument, id) {
+            Ok((_, _, slot)) => self.close_order(slot, Some(CancelReason::User), sink),
+            Err(reason) => sink.push(Event::Rejected { account, id, reason }),
+        }
+    }
+
+    /// Cancels the account's open orders (in one instrument when given), in acceptance order.
+    /// An unknown symbol (`Some(None)`) or an unknown account has nothing to cancel.
+    pub(crate) fn mass_cancel(
+        &mut self,
+        account: AccountId,
+        instrument: Option<Option<InstrumentId>>,
+        sink: &mut impl EventSink,
+    ) {
+        let filter = match instrument {
+            None => None,
+            Some(Some(i)) => Some(i.0),
+            Some(None) => return,
+        };
+        let Some(acct) = self.accounts.find(account) else {
+            return;
+        };
+        let mut slot = self.accounts.get(acct).first_order();
+        while slot != NIL {
+            let o = self.arena.get(slot);
+            let next = o.acct_next;
+            if filter.is_none_or(|i| i == o.instrument) {
+                self.close_order(slot, Some(CancelReason::Mass), sink);
+            }
+            slot = next;
+        }
+    }
+}

@@ -1,0 +1,197 @@
+//! `new`: validation in the contract's precedence, acceptance, matching, resting.
+
+use crate::arena::{Handle, Order, NIL};
+use crate::matching::{Stop, Taker};
+use crate::{Engine, EventSink};
+use tradestream_model::{
+    Amount, Event, InstrumentId, NewOrder, OrderId, OrderType, RejectReason, Side,
+    TimeInForce, Timestamp,
+};
+use tradestream_risk::{check_capacity, check_instrument_controls, check_open_orders, market_limit};
+
+impl Engine {
+    pub(crate) fn new_order(&mut self, o: &NewOrder, ts: Timestamp, sink: &mut impl EventSink) {
+        match self.check_new(o) {
+            Ok(inst) => self.accept(o, inst, ts, sink),
+            Err(reason) => sink.push(Event::Rejected { account: o.account, id: o.id, reason }),
+        }
+    }
+
+    /// The instrument index of an order that passes every check, or the first reject reason.
+    fn check_new(&self, o: &NewOrder) -> Result<u32, RejectReason> {
+        let inst = o
+            .instrument
+            .filter(|i| (i.0 as usize) < self.instruments.len())
+            .ok_or(RejectReason::UnknownSymbol)?
+            .0;
+        let acct = self.accounts.find(o.account);
+        if let Some(a) = acct {
+            if self.ids.contains_key(&(a, o.id)) {
+                return Err(RejectReason::DuplicateId);
+            }
+        }
+        let limit = o.order_type == OrderType::Limit;
+        if limit && !o.price.is_valid() {
+            return Err(RejectReason::InvalidPrice);
+        }
+        if !o.qty.is_valid() {
+            return Err(RejectReason::InvalidQty);
+        }
+        if let TimeInForce::Gtd(expire) = o.tif {
+            if expire <= self.clock {
+                return Err(RejectReason::InvalidExpire);
+            }
+        }
+        let i = &self.instruments[inst as usize];
+        let notional = Amount::notional(o.price, o.qty, i.quote_per_tick_lot).ok();
+        let band = i.band();
+        check_instrument_controls(&i.controls, band, o.order_type, o.price, o.qty, notional)?;
+        let open = acct.map_or(0, |a| self.accounts.get(a).open_orders);
+        check_open_orders(open, self.config.max_open_orders_per_account)?;
+        check_capacity(self.arena.live(), self.config.capacity)?;
+        // An account that does not exist yet has no orders and no balance: index NIL.
+        let taker = self.taker_for(o, acct.unwrap_or(NIL), band);
+        if o.post_only {
+            let would_cross = match o.order_type {
+                OrderType::Limit => self.crosses(inst, o.side, o.price),
+                OrderType::Market => self.books[inst as usize].side(o.side.opposite()).best().is_some(),
+            };
+            if would_cross {
+                return Err(RejectReason::PostOnlyWouldCross);
+            }
+        }
+        if o.tif == TimeInForce::Fok {
+            if !self.fok_fillable(inst, &taker) {
+                return Err(RejectReason::FokUnfilled);
+            }
+        }
+        if limit {
+            let (asset, need) = match o.side {
+                Side::Buy => (i.quote, notional),
+                Side::Sell => (i.base, Amount::of_lots(o.qty, i.base_per_lot).ok()),
+            };
+            let available = acct.map_or(Amount::ZERO, |a| self.accounts.get(a).balance(asset).available);
+            if need.is_none_or(|n| n > available) {
+                return Err(RejectReason::InsufficientBalance);
+            }
+        }
+        Ok(inst)
+    }
+
+    fn taker_for(&self, o: &NewOrder, account: u32, band: Option<tradestream_risk::PriceBand>) -> Taker {
+        let market = o.order_type == OrderType::Market;
+        Taker {
+            account,
+            account_id: o.account,
+            id: o.id,
+            side: o.side,
+            limit: if market { market_limit(o.side, band) } else { o.price },
+            remaining: o.qty,
+            market,
+            banded: market && band.is_some(),
+            stp: o.stp,
+        }
+    }
+
+    fn accept(&mut self, o: &NewOrder, inst: u32, ts: Timestamp, sink: &mut impl EventSink) {
+        let account = self.accounts.get_or_create(o.account, self.assets.len());
+        let band = self.instruments[inst as usize].band();
+        let mut taker = self.taker_for(o, account, band);
+        let order_id = OrderId(self.next_order_id);
+        self.next_order_id += 1;
+        sink.push(Event::Accepted {
+            account: o.account,
+            id: o.id,
+            order_id,
+            instrument: InstrumentId(inst),
+            side: o.side,
+            order_type: o.order_type,
+            price: o.price,
+            qty: o.qty,
+            ts,
+        });
+        if !taker.market {
+            let (asset, hold) = self.hold_for(inst, o.side, o.price, o.qty);
+            let b = self.accounts.get_mut(account).balance_mut(asset);
+            b.available -= hold;
+            b.held += hold;
+        }
+        let stop = self.match_taker(inst, &mut taker, sink);
+        let rests = !taker.market && matches!(o.tif, TimeInForce::Gtc | TimeInForce::Gtd(_));
+        let handle = match stop.remainder_reason(rests) {
+            None if stop == Stop::Filled => {
+                sink.push(Event::Filled { account: o.account, id: o.id, instrument: InstrumentId(inst) });
+                Handle::CLOSED
+            }
+            None => self.rest(o, inst, account, order_id, taker.remaining, ts),
+            Some(reason) => {
+                if !taker.market {
+                    let (asset, held) = self.hold_for(inst, o.side, o.price, taker.remaining);
+                    let b = self.accounts.get_mut(account).balance_mut(asset);
+                    b.held -= held;
+                    b.available += held;
+                }
+                sink.push(Event::Cancelled {
+                    account: o.account,
+                    id: o.id,
+                    instrument: InstrumentId(inst),
+                    reason,
+                    leaves_qty: taker.remaining,
+                });
+                Handle::CLOSED
+            }
+        };
+        self.ids.insert((account, o.id), handle);
+    }
+
+    /// What a limit order of `qty` at `price` holds.
+    pub(crate) fn hold_for(
+        &self,
+        inst: u32,
+        side: Side,
+        price: tradestream_model::Price,
+        qty: tradestream_model::Qty,
+    ) -> (tradestream_model::AssetId, Amount) {
+        let i = &self.instruments[inst as usize];
+        match side {
+            Side::Buy => (i.quote, Amount(price.0 as i128 * qty.0 as i128 * i.quote_per_tick_lot.0)),
+            Side::Sell => (i.base, Amount(qty.0 as i128 * i.base_per_lot.0)),
+        }
+    }
+
+    fn rest(
+        &mut self,
+        o: &NewOrder,
+        inst: u32,
+        account: u32,
+        order_id: OrderId,
+        leaves: tradestream_model::Qty,
+        ts: Timestamp,
+    ) -> Handle {
+        let h = self.arena.insert(Order {
+            order_id,
+            account,
+            instrument: inst,
+            id: o.id,
+            side: o.side,
+            price: o.price,
+            qty: o.qty,
+            leaves,
+            tif: o.tif,
+            post_only: o.post_only,
+            stp: o.stp,
+            entered: ts,
+            prev: NIL,
+            next: NIL,
+            acct_prev: NIL,
+            acct_next: NIL,
+        });
+        self.books[inst as usize].side_mut(o.side).push_back(&mut self.arena, h.slot);
+        self.accounts.link_order(&mut self.arena, account, h.slot);
+        if let TimeInForce::Gtd(expire) = o.tif {
+            self.expiries.push(expire.0, order_id.0, h);
+        }
+        h
+    }
+}
+

@@ -1,0 +1,108 @@
+//! The state hash: a BLAKE3 digest of everything that decides future behaviour, walked in a
+//! deterministic order (instruments by id, book levels best first, orders in queue order,
+//! accounts in creation order, assets by id). Internal layout (arena slots) is left out, so equal
+//! states hash equally however they were reached. The set of used client order ids enters as an
+//! order-independent sum, so no hash-map order is observed.
+
+use crate::arena::NIL;
+use crate::Engine;
+use tradestream_model::{SelfTradePrevention, Side, TimeInForce};
+
+impl Engine {
+    /// BLAKE3 digest of books, open orders, balances, fees, the clock, the id sequences and the
+    /// used client order ids.
+    pub fn state_hash(&self) -> [u8; 32] {
+        let mut h = blake3::Hasher::new();
+        let mut put = |b: &[u8]| {
+            h.update(b);
+        };
+        put(&self.clock.0.to_le_bytes());
+        put(&self.next_order_id.to_le_bytes());
+        put(&self.next_trade_id.to_le_bytes());
+        for (i, name) in self.assets.names().iter().enumerate() {
+            put(name.as_bytes());
+            put(&[0]);
+            put(&self.fees[i].0.to_le_bytes());
+        }
+        for (inst, book) in self.instruments.iter().zip(&self.books) {
+            let s = &inst.spec;
+            put(s.symbol.as_bytes());
+            put(&[0]);
+            put(&inst.quote_per_tick_lot.0.to_le_bytes());
+            put(&inst.base_per_lot.0.to_le_bytes());
+            put(&s.maker_fee_bps.to_le_bytes());
+            put(&s.taker_fee_bps.to_le_bytes());
+            put(&inst.last_trade.map_or(0, |p| p.0).to_le_bytes());
+            let c = &inst.controls;
+            put(&c.price_band_bps.map_or(-1, i64::from).to_le_bytes());
+            put(&c.reference_price.map_or(-1, |p| p.0).to_le_bytes());
+            put(&c.max_qty.map_or(-1, |q| q.0).to_le_bytes());
+            put(&c.max_notional.map_or(-1, |a| a.0).to_le_bytes());
+            for side in [Side::Buy, Side::Sell] {
+                let s = book.side(side);
+                for level in s.levels() {
+                    put(&s.price_of(level).0.to_le_bytes());
+                    put(&level.total.0.to_le_bytes());
+                    let mut slot = level.head;
+                    while slot != NIL {
+                        let o = self.arena.get(slot);
+                        put(&o.order_id.0.to_le_bytes());
+                        put(&self.accounts.get(o.account).id.0.to_le_bytes());
+                        put(o.id.as_bytes());
+                        put(&[0, o.post_only as u8, stp_code(o.stp)]);
+                        put(&o.price.0.to_le_bytes());
+                        put(&o.qty.0.to_le_bytes());
+                        put(&o.leaves.0.to_le_bytes());
+                        put(&expire_of(o.tif).to_le_bytes());
+                        put(&o.entered.0.to_le_bytes());
+                        slot = o.next;
+                    }
+                }
+                put(b"|");
+            }
+        }
+        for a in self.accounts.iter() {
+            put(&a.id.0.to_le_bytes());
+            put(&a.open_orders.to_le_bytes());
+            for asset in 0..self.assets.len() {
+                let b = a.balance(tradestream_model::AssetId(asset as u32));
+                put(&b.available.0.to_le_bytes());
+                put(&b.held.0.to_le_bytes());
+            }
+            let mut slot = a.first_order();
+            while slot != NIL {
+                let o = self.arena.get(slot);
+                put(&o.order_id.0.to_le_bytes());
+                slot = o.acct_next;
+            }
+        }
+        let (count, sum) = self.ids.keys().fold((0u64, 0u64), |(n, sum), (acct, id)| {
+            let mut k = blake3::Hasher::new();
+            k.update(&self.accounts.get(*acct).id.0.to_le_bytes());
+            k.update(id.as_bytes());
+            let d = k.finalize();
+            let mut first = [0u8; 8];
+            first.copy_from_slice(&d.as_bytes()[..8]);
+            (n + 1, sum.wrapping_add(u64::from_le_bytes(first)))
+        });
+        put(&count.to_le_bytes());
+        put(&sum.to_le_bytes());
+        *h.finalize().as_bytes()
+    }
+}
+
+fn stp_code(s: SelfTradePrevention) -> u8 {
+    match s {
+        SelfTradePrevention::None => 0,
+        SelfTradePrevention::CancelTaker => 1,
+        SelfTradePrevention::CancelMaker => 2,
+        SelfTradePrevention::CancelBoth => 3,
+    }
+}
+
+fn expire_of(tif: TimeInForce) -> i64 {
+    match tif {
+        TimeInForce::Gtd(t) => t.0,
+        _ => i64::MIN,
+    }
+}

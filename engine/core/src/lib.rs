@@ -1,0 +1,34 @@
+//! The Tradestream matching engine: a single-threaded, deterministic state machine.
+//!
+//! [`Engine::apply`] takes one sequenced [`Command`](tradestream_model::Command) and its sequencer
+//! timestamp and writes the resulting [`Event`](tradestream_model::Event)s into a caller-owned
+//! [`EventSink`]. Nothing inside reads a clock, draws a random number or iterates a hash map in an
+//! observable order, so the same commands always give the same events and the same
+//! [`Engine::state_hash`].
+//!
+//! Layout, built for speed: orders live in a pre-sized [`arena`] with a free list and are found by
+//! slot plus generation, never by hashing an order id; each price level is an intrusive FIFO
+//! through the arena; each book side is a vector of levels sorted so that the best level is last;
+//! balances are per account and asset. After warm-up (every account, asset and price level seen
+//! once, the id map pre-sized) a command allocates nothing.
+
+mod accounts;
+pub mod arena;
+mod assets;
+mod book;
+mod config;
+mod engine;
+mod expiry;
+mod handlers;
+mod hash;
+mod instruments;
+mod matching;
+mod query;
+mod settle;
+mod sink;
+
+pub use accounts::Balance;
+pub use config::EngineConfig;
+pub use engine::Engine;
+pub use instruments::Instrument;
+pub use sink::EventSink;

@@ -1,0 +1,142 @@
+//! Commands: everything that changes engine state.
+//!
+//! Commands are resolved at the edge: symbols become [`InstrumentId`]s (or `None` when the symbol
+//! is not listed, which the engine rejects as `unknown_symbol` in its place in the precedence) and
+//! decimal prices and quantities become ticks and lots. An edge that cannot convert a price or
+//! quantity exactly passes a non-positive value, which the engine rejects (`invalid_price`,
+//! `invalid_qty`), so the reject order stays the engine's alone.
+
+use crate::decimal::Grid;
+use crate::{
+    AccountId, Amount, ClientOrderId, InstrumentId, InstrumentKind, OrderType, Price, Qty,
+    SelfTradePrevention, ShortName, Side, TimeInForce, Timestamp,
+};
+
+/// A new instrument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InstrumentSpec {
+    /// Unique symbol.
+    pub symbol: ShortName,
+    /// What it is.
+    pub kind: InstrumentKind,
+    /// Base asset (what a spot buyer receives).
+    pub base: ShortName,
+    /// Quote asset (what prices are in).
+    pub quote: ShortName,
+    /// Price step.
+    pub tick: Grid,
+    /// Quantity step.
+    pub lot: Grid,
+    /// Maker fee in basis points; negative is a rebate.
+    pub maker_fee_bps: i32,
+    /// Taker fee in basis points.
+    pub taker_fee_bps: i32,
+}
+
+/// A new order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NewOrder {
+    /// Owner.
+    pub account: AccountId,
+    /// Instrument, `None` when the symbol is not listed.
+    pub instrument: Option<InstrumentId>,
+    /// Client order id, unique per account forever.
+    pub id: ClientOrderId,
+    /// Buy or sell.
+    pub side: Side,
+    /// Limit or market.
+    pub order_type: OrderType,
+    /// Limit price in ticks (ignored for market orders).
+    pub price: Price,
+    /// Quantity in lots.
+    pub qty: Qty,
+    /// Time in force.
+    pub tif: TimeInForce,
+    /// Reject instead of trading on arrival.
+    pub post_only: bool,
+    /// Self-trade prevention.
+    pub stp: SelfTradePrevention,
+}
+
+/// Per-instrument pre-trade controls; each `None` is off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Controls {
+    /// Price band around the reference price, in basis points.
+    pub price_band_bps: Option<u32>,
+    /// Reference price used until the first trade sets one.
+    pub reference_price: Option<Price>,
+    /// Largest order quantity.
+    pub max_qty: Option<Qty>,
+    /// Largest limit order notional in the quote asset.
+    pub max_notional: Option<Amount>,
+}
+
+/// A sequenced input of the engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    /// List an instrument.
+    AddInstrument(InstrumentSpec),
+    /// Credit an account.
+    Deposit {
+        /// Account.
+        account: AccountId,
+        /// Asset.
+        asset: ShortName,
+        /// Positive amount.
+        amount: Amount,
+    },
+    /// Debit an account's available balance.
+    Withdraw {
+        /// Account.
+        account: AccountId,
+        /// Asset.
+        asset: ShortName,
+        /// Positive amount.
+        amount: Amount,
+        /// Request id, echoed in a reject.
+        id: ClientOrderId,
+    },
+    /// Place an order.
+    New(NewOrder),
+    /// Cancel an open order.
+    Cancel {
+        /// Owner.
+        account: AccountId,
+        /// Instrument, `None` when the symbol is not listed.
+        instrument: Option<InstrumentId>,
+        /// Client order id.
+        id: ClientOrderId,
+    },
+    /// Change an open order's price and/or total quantity.
+    Amend {
+        /// Owner.
+        account: AccountId,
+        /// Instrument, `None` when the symbol is not listed.
+        instrument: Option<InstrumentId>,
+        /// Client order id.
+        id: ClientOrderId,
+        /// New price in ticks.
+        price: Option<Price>,
+        /// New total quantity in lots.
+        qty: Option<Qty>,
+    },
+    /// Cancel all of an account's open orders, or those in one instrument.
+    MassCancel {
+        /// Owner.
+        account: AccountId,
+        /// `None`: every instrument. `Some(None)`: a symbol that is not listed.
+        instrument: Option<Option<InstrumentId>>,
+    },
+    /// Move the engine clock forward and expire GTD orders.
+    Time {
+        /// New clock value.
+        ts: Timestamp,
+    },
+    /// Set an instrument's pre-trade controls.
+    SetControls {
+        /// Instrument.
+        instrument: InstrumentId,
+        /// The controls; replaces the previous ones.
+        controls: Controls,
+    },
+}

@@ -1,0 +1,216 @@
+//! Events: what the engine reports, in the order it reports them.
+
+use crate::{
+    AccountId, ClientOrderId, InstrumentId, OrderId, OrderType, Price, Qty, Side, Timestamp, TradeId,
+};
+use thiserror::Error;
+
+/// Why an order, amend, cancel or withdrawal was refused. The order of the variants is the
+/// precedence: when several apply, the first is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RejectReason {
+    /// The symbol is not listed.
+    UnknownSymbol,
+    /// The client order id was already used by an accepted order of this account.
+    DuplicateId,
+    /// No open order with that id (cancel, amend).
+    UnknownOrder,
+    /// Price zero, negative, off the tick grid or too large.
+    InvalidPrice,
+    /// Quantity zero, negative, off the lot grid, too large, or (amend) not above the filled part.
+    InvalidQty,
+    /// A GTD expiry not after the engine clock.
+    InvalidExpire,
+    /// Price outside the instrument's band.
+    PriceBand,
+    /// Quantity above the instrument's maximum.
+    MaxQty,
+    /// Notional above the instrument's maximum.
+    MaxNotional,
+    /// The account holds its maximum number of open orders.
+    TooManyOrders,
+    /// The engine holds its maximum number of open orders.
+    EngineCapacity,
+    /// A post-only order would trade on arrival.
+    PostOnlyWouldCross,
+    /// A fill-or-kill order cannot fill in full at once.
+    FokUnfilled,
+    /// The account cannot hold or pay what the request needs.
+    InsufficientBalance,
+}
+
+impl RejectReason {
+    /// The snake_case code on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RejectReason::UnknownSymbol => "unknown_symbol",
+            RejectReason::DuplicateId => "duplicate_id",
+            RejectReason::UnknownOrder => "unknown_order",
+            RejectReason::InvalidPrice => "invalid_price",
+            RejectReason::InvalidQty => "invalid_qty",
+            RejectReason::InvalidExpire => "invalid_expire",
+            RejectReason::PriceBand => "price_band",
+            RejectReason::MaxQty => "max_qty",
+            RejectReason::MaxNotional => "max_notional",
+            RejectReason::TooManyOrders => "too_many_orders",
+            RejectReason::EngineCapacity => "engine_capacity",
+            RejectReason::PostOnlyWouldCross => "post_only_would_cross",
+            RejectReason::FokUnfilled => "fok_unfilled",
+            RejectReason::InsufficientBalance => "insufficient_balance",
+        }
+    }
+}
+
+/// Why an order left the book without filling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CancelReason {
+    /// The owner cancelled it.
+    User,
+    /// The unfilled part of an IOC or market order.
+    IocRemainder,
+    /// A mass cancel.
+    Mass,
+    /// Self-trade prevention.
+    Stp,
+    /// A GTD order reached its expiry.
+    Expired,
+    /// A market order reached the price band.
+    PriceBand,
+}
+
+impl CancelReason {
+    /// The snake_case code on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CancelReason::User => "user",
+            CancelReason::IocRemainder => "ioc_remainder",
+            CancelReason::Mass => "mass",
+            CancelReason::Stp => "stp",
+            CancelReason::Expired => "expired",
+            CancelReason::PriceBand => "price_band",
+        }
+    }
+}
+
+/// A command the engine could not apply at all (as opposed to a rejected order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+pub enum EngineError {
+    /// A time command would move the clock backwards.
+    #[error("time {ts} is before the engine clock {now}; the clock never goes backwards")]
+    ClockBackwards {
+        /// Current clock.
+        now: i64,
+        /// Requested time.
+        ts: i64,
+    },
+    /// The symbol is already listed.
+    #[error("symbol is already listed")]
+    DuplicateSymbol,
+    /// Base and quote are the same asset.
+    #[error("base and quote must be different assets")]
+    SameBaseQuote,
+    /// The kind is modelled but does not trade yet.
+    #[error("instrument kind {0} does not trade yet; only spot is supported")]
+    UnsupportedKind(&'static str),
+    /// `tick x lot` is finer than 10^-18 or too large.
+    #[error("tick x lot must be a multiple of 10^-18 and fit 128 bits")]
+    BadGrid,
+    /// The asset's total would exceed the engine's limit of 2^120 units of 10^-18.
+    #[error("deposit would take the asset's total beyond 2^120 units of 10^-18")]
+    BalanceOverflow,
+}
+
+/// Something the engine reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// An order entered the engine.
+    Accepted {
+        /// Owner.
+        account: AccountId,
+        /// Client order id.
+        id: ClientOrderId,
+        /// Engine order id.
+        order_id: OrderId,
+        /// Instrument.
+        instrument: InstrumentId,
+        /// Side.
+        side: Side,
+        /// Limit or market.
+        order_type: OrderType,
+        /// Limit price (meaningless for market orders).
+        price: Price,
+        /// Quantity.
+        qty: Qty,
+        /// Sequencer time of acceptance.
+        ts: Timestamp,
+    },
+    /// A request was refused and changed nothing.
+    Rejected {
+        /// Account.
+        account: AccountId,
+        /// Client order id or request id.
+        id: ClientOrderId,
+        /// Why.
+        reason: RejectReason,
+    },
+    /// Two orders traded at the maker's price.
+    Trade {
+        /// Instrument.
+        instrument: InstrumentId,
+        /// Trade id.
+        trade_id: TradeId,
+        /// Price.
+        price: Price,
+        /// Quantity.
+        qty: Qty,
+        /// Resting order's account.
+        maker_account: AccountId,
+        /// Resting order's client id.
+        maker_id: ClientOrderId,
+        /// Arriving order's account.
+        taker_account: AccountId,
+        /// Arriving order's client id.
+        taker_id: ClientOrderId,
+        /// Arriving order's side.
+        taker_side: Side,
+    },
+    /// An order left the book unfilled.
+    Cancelled {
+        /// Owner.
+        account: AccountId,
+        /// Client order id.
+        id: ClientOrderId,
+        /// Instrument.
+        instrument: InstrumentId,
+        /// Why.
+        reason: CancelReason,
+        /// Quantity that was still open.
+        leaves_qty: Qty,
+    },
+    /// An order was changed.
+    Amended {
+        /// Owner.
+        account: AccountId,
+        /// Client order id.
+        id: ClientOrderId,
+        /// Instrument.
+        instrument: InstrumentId,
+        /// Price now.
+        price: Price,
+        /// Total quantity now.
+        qty: Qty,
+        /// Open quantity now.
+        leaves_qty: Qty,
+    },
+    /// An order is complete.
+    Filled {
+        /// Owner.
+        account: AccountId,
+        /// Client order id.
+        id: ClientOrderId,
+        /// Instrument.
+        instrument: InstrumentId,
+    },
+    /// The command could not be applied.
+    Error(EngineError),
+}

@@ -1,0 +1,67 @@
+//! Instrument kinds. Spot trades today; the derivative kinds are modelled so that adding their
+//! risk does not change these types.
+
+use crate::{InstrumentId, Price, Timestamp};
+
+/// Call or put.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OptionRight {
+    /// Right to buy.
+    Call,
+    /// Right to sell.
+    Put,
+}
+
+/// What an instrument is. Prices of derivatives are in the quote (settlement) asset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InstrumentKind {
+    /// Exchange of base for quote; holds the assets themselves.
+    Spot,
+    /// A dated future, cash-settled at the index at `expiry`.
+    DatedFuture {
+        /// Expiry time.
+        expiry: Timestamp,
+    },
+    /// A perpetual swap with periodic funding.
+    Perpetual {
+        /// Funding interval in milliseconds.
+        funding_interval_ms: i64,
+    },
+    /// A European option on an underlying instrument or index.
+    Option {
+        /// The underlying.
+        underlying: InstrumentId,
+        /// Call or put.
+        right: OptionRight,
+        /// Strike, in ticks of the option's quote asset.
+        strike: Price,
+        /// Expiry time.
+        expiry: Timestamp,
+    },
+    /// A binary prediction contract: trades between 0 and 1, settles at 0 or 1.
+    Binary {
+        /// Resolution deadline.
+        expiry: Timestamp,
+    },
+    /// A dated future on a compute-price index (for example GPU-hours).
+    ComputeFuture {
+        /// Expiry time.
+        expiry: Timestamp,
+        /// Hours of compute per contract.
+        hours_per_contract: u32,
+    },
+}
+
+impl InstrumentKind {
+    /// The wire name of the kind.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            InstrumentKind::Spot => "spot",
+            InstrumentKind::DatedFuture { .. } => "future",
+            InstrumentKind::Perpetual { .. } => "perpetual",
+            InstrumentKind::Option { .. } => "option",
+            InstrumentKind::Binary { .. } => "binary",
+            InstrumentKind::ComputeFuture { .. } => "compute_future",
+        }
+    }
+}

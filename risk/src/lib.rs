@@ -1,0 +1,11 @@
+//! Pre-trade controls: pure functions the engine calls inline on its own thread.
+//!
+//! Every control is off unless configured, so an engine with no controls set behaves exactly as
+//! the JSON Lines contract describes. The functions return the reject reason of the first control
+//! that fails, in the engine's precedence order.
+
+mod band;
+mod limits;
+
+pub use band::{market_limit, PriceBand};
+pub use limits::{check_capacity, check_instrument_controls, check_open_orders};

@@ -1,0 +1,6 @@
+//! The `tradestream` binary's library: command-line wiring around the engine.
+//!
+//! [`simulate`] runs the engine over JSON Lines with no network, exactly as
+//! `../shared/contracts/engine-jsonl.md` specifies (choices and extensions in `docs/simulate.md`).
+
+pub mod simulate;

@@ -1,0 +1,12 @@
+//! `tradestream simulate`: the engine driven by JSON Lines.
+//!
+//! Each input line is parsed ([`parse`]) into an engine command or a read-only query, applied,
+//! and its events printed ([`format`]) one JSON object a line. A line that cannot be parsed gives
+//! one `error` event and changes nothing. The same input always gives byte-identical output.
+
+mod fields;
+pub mod format;
+pub mod parse;
+mod run;
+
+pub use run::{run, Options, Summary};
