@@ -281,20 +281,44 @@ pub fn level_change(m: &Message) -> i64 {
     }
 }
 
-/// What LOBSTER says about the orders the test placed (type 1 messages): side, price and the
-/// quantity LOBSTER still shows. An order leaves when LOBSTER deletes it or executes it in full.
+/// What LOBSTER says about its orders: for each order the replay placed (type 1), its side,
+/// price and the quantity LOBSTER still shows (it leaves when LOBSTER deletes it or executes it
+/// in full); and, for every order id, what the messages not yet replayed will do to it.
 #[derive(Clone, Debug, Default)]
 pub struct LobsterOrders {
     orders: HashMap<u64, (Side, i64, i64)>,
+    /// Sum of the sizes of the messages not yet replayed that name the order (types 2, 3, 4),
+    /// and whether the last of them is a deletion.
+    future: HashMap<u64, (i64, bool)>,
 }
 
 impl LobsterOrders {
+    /// Knows the whole message file in advance.
+    pub fn new(messages: &[Message]) -> LobsterOrders {
+        let mut future: HashMap<u64, (i64, bool)> = HashMap::new();
+        for m in messages.iter().filter(|m| (2..=4).contains(&m.kind)) {
+            let f = future.entry(m.order_id).or_default();
+            f.0 += m.size;
+            f.1 = m.kind == 3;
+        }
+        LobsterOrders {
+            orders: HashMap::new(),
+            future,
+        }
+    }
+
     pub fn add(&mut self, id: u64, side: Side, price: i64, qty: i64) {
         self.orders.insert(id, (side, price, qty));
     }
 
-    /// Applies a type 2, 3 or 4 message to the order, if the test placed it.
+    /// Replays a type 2, 3 or 4 message naming `id`.
     pub fn reduce(&mut self, id: u64, qty: i64, delete: bool) {
+        if let Some(f) = self.future.get_mut(&id) {
+            f.0 -= qty;
+            if f.0 <= 0 {
+                self.future.remove(&id);
+            }
+        }
         if let Some(o) = self.orders.get_mut(&id) {
             o.2 -= qty;
             if delete || o.2 <= 0 {
@@ -303,7 +327,7 @@ impl LobsterOrders {
         }
     }
 
-    /// The quantity LOBSTER shows for an order the test placed; None if it never did or the
+    /// The quantity LOBSTER shows for an order the replay placed; None if it never did or the
     /// order is gone.
     pub fn leaves(&self, id: u64) -> Option<i64> {
         self.orders.get(&id).map(|o| o.2)
@@ -311,6 +335,18 @@ impl LobsterOrders {
 
     pub fn contains(&self, id: u64) -> bool {
         self.orders.contains_key(&id)
+    }
+
+    /// What an order should hold now, as far as the rest of the message file tells: nothing
+    /// if no later message names it (it may have vanished out of view, or rest until the
+    /// close; either way nothing depends on it); exactly what later messages take if the last
+    /// of them deletes it; else what LOBSTER shows.
+    pub fn expected(&self, id: u64) -> i64 {
+        match self.future.get(&id) {
+            None => 0,
+            Some(&(qty, true)) => qty,
+            Some(_) => self.leaves(id).unwrap_or(0),
+        }
     }
 }
 
@@ -327,8 +363,8 @@ pub struct Step {
 pub struct Reduction {
     /// From the named order.
     pub named: i64,
-    /// From other real orders' surplus: what they hold above what LOBSTER shows (an order
-    /// LOBSTER has deleted holds only surplus).
+    /// From other real orders' surplus: what they hold above [`LobsterOrders::expected`] (all of
+    /// it for an order no later message names).
     pub surplus: i64,
     /// From synthetic orders.
     pub synthetic: i64,
@@ -339,7 +375,8 @@ pub struct Reduction {
 }
 
 /// Plans taking `qty` from the engine's level `side`/`price`: first from the named LOBSTER
-/// order (`named`, if the engine holds it there), then from other real orders' surplus (newest
+/// order (`named`, if the engine holds it there), then from other real orders' surplus over
+/// what the rest of the message file needs of them ([`LobsterOrders::expected`]; newest
 /// first), then from synthetic orders (oldest first when a message names an order, as a
 /// message naming an order the engine never saw most likely concerns one that rested before
 /// 09:30, which the seed, at the front of the queue, stands for; newest first otherwise), then
@@ -386,7 +423,7 @@ pub fn plan_reduction(
         }
         if let Key::Real(id) = k {
             if Some(k) != named_key {
-                let surplus = leaves_of(k) - lobster.leaves(id).unwrap_or(0);
+                let surplus = leaves_of(k) - lobster.expected(id);
                 if surplus > 0 {
                     red.surplus += take(k, surplus, &mut remaining);
                 }
@@ -593,11 +630,23 @@ mod tests {
         assert_eq!(level_change(&m(4, 7)), -7);
     }
 
-    /// A mirror holding, at bid 100: seed p1 (50), real 1 (30, LOBSTER 30), real 2 (40, LOBSTER
-    /// 25: surplus 15), synthetic s1 (20), real 3 (10, LOBSTER 10).
+    fn msg(kind: u8, order_id: u64, size: i64) -> Message {
+        Message {
+            time_ns: 0,
+            kind,
+            order_id,
+            size,
+            price: 100,
+            direction: 1,
+        }
+    }
+
+    /// A mirror holding, at bid 100: seed p1 (50), real 1 (30, deleted later with 30), real 2
+    /// (40, deleted later with 25: surplus 15), synthetic s1 (20), real 3 (10, executed later
+    /// by 4, LOBSTER shows 10).
     fn level_fixture() -> (Mirror, LobsterOrders) {
         let mut m = Mirror::default();
-        let mut l = LobsterOrders::default();
+        let mut l = LobsterOrders::new(&[msg(3, 1, 30), msg(3, 2, 25), msg(4, 3, 4)]);
         for (k, q) in [
             (Key::Seed(1), 50),
             (Key::Real(1), 30),
@@ -613,8 +662,9 @@ mod tests {
             });
         }
         l.add(1, Side::Buy, 100, 30);
-        l.add(2, Side::Buy, 100, 25);
+        l.add(2, Side::Buy, 100, 40);
         l.add(3, Side::Buy, 100, 10);
+        assert_eq!((l.expected(1), l.expected(2), l.expected(3)), (30, 25, 10));
         (m, l)
     }
 
@@ -699,15 +749,30 @@ mod tests {
 
     #[test]
     fn lobster_orders() {
-        let mut l = LobsterOrders::default();
+        let mut l = LobsterOrders::new(&[
+            msg(1, 1, 30),
+            msg(2, 1, 10),
+            msg(4, 1, 20),
+            msg(1, 2, 30),
+            msg(3, 2, 30),
+            msg(4, 4, 5),
+            msg(3, 4, 6),
+        ]);
         l.add(1, Side::Buy, 100, 30);
+        assert_eq!(l.expected(1), 30, "not deleted at the end: what LOBSTER shows");
         l.reduce(1, 10, false);
         assert_eq!(l.leaves(1), Some(20));
+        assert_eq!(l.expected(1), 20);
         l.reduce(1, 20, false);
         assert!(!l.contains(1));
+        assert_eq!(l.expected(1), 0);
         l.add(2, Side::Buy, 100, 30);
         l.reduce(2, 30, true);
         assert_eq!(l.leaves(2), None);
         l.reduce(3, 5, true);
+        assert_eq!(l.expected(3), 0, "never named");
+        assert_eq!(l.expected(4), 11, "never placed, deleted at the end");
+        l.reduce(4, 5, false);
+        assert_eq!(l.expected(4), 6);
     }
 }

@@ -250,29 +250,37 @@ mod tests {
             BTreeMap::from([(100, 5), (99, 7), (97, 3)])
         );
         assert_eq!(t.bids.bound, Some(97));
-        assert!(t.covers_check(98) && t.covers_check(97) && !t.covers_check(96));
+        assert!(t.bids.covers(98) && t.bids.covers(97) && !t.bids.covers(96));
         assert_eq!(t.from_next_row, 1);
         assert!(t.consistent);
         assert_eq!(t.asks.bound, Some(102));
-        // a new level pushes 99 out of view: row k-1 decides, row k adds nothing
-        let next = row(&[(100, 5), (99, 7)], &[(101, 1), (101, 4)][..1]);
-        let t = target(Some(&prev), &next, &msg(5, 1, 100, 1), 2);
+        // a new best bid pushes 99 out of view: row k-1 decides, row k adds nothing
+        let prev = row(&[(100, 5), (99, 7)], &[(102, 1), (103, 1)]);
+        let next = row(&[(101, 2), (100, 5)], &[(102, 1), (103, 1)]);
+        let t = target(Some(&prev), &next, &msg(1, 2, 101, 1), 2);
+        assert_eq!(t.bids.levels, BTreeMap::from([(100, 5), (99, 7)]));
+        assert_eq!(t.bids.bound, Some(99));
+        assert_eq!(t.from_next_row, 0);
         assert!(t.consistent);
+        let prev = row(&[(100, 5), (99, 7)], &[(101, 1), (102, 1)]);
         let next = row(&[(100, 6), (99, 7)], &[(101, 1), (102, 1)]);
         let t = target(Some(&prev), &next, &msg(2, 1, 100, 1), 2);
         assert!(!t.consistent, "a partial cancel cannot grow a level");
     }
 
-    impl Target {
-        fn covers_check(&self, p: i64) -> bool {
-            self.bids.covers(p)
-        }
-    }
-
     #[test]
     fn plan_adds_and_cuts_within_the_bound_only() {
         let mut m = Mirror::default();
-        let lob = LobsterOrders::default();
+        // 1 and 4 are named later; 2 and 3 are not
+        let later = |id: u64, size: i64| Message {
+            time_ns: 0,
+            kind: 3,
+            order_id: id,
+            size,
+            price: 0,
+            direction: 1,
+        };
+        let lob = LobsterOrders::new(&[later(1, 5), later(4, 1)]);
         for (k, side, p, q) in [
             (Key::Real(1), Side::Buy, 100, 5),
             (Key::Synthetic(1), Side::Buy, 99, 10),
@@ -329,7 +337,7 @@ mod tests {
             p.additions,
             vec![(Side::Buy, 97, 3), (Side::Sell, 102, 2)]
         );
-        assert_eq!((p.cut.synthetic, p.cut.real), (3, 4));
+        assert_eq!((p.cut.synthetic, p.cut.surplus, p.cut.real), (3, 4, 0));
         assert!(!p.is_empty());
     }
 }

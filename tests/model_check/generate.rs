@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 use serde_json::{json, Map, Value};
 
-use crate::reference::{fmt_units, parse_dec, UNIT};
+use crate::reference::{fmt_units, mul_units, parse_dec, UNIT};
 
 /// Listable pairs: symbol, base, quote.  ETH-BTC shares BTC with BTC-USD as quote vs base.
 const PAIRS: [(&str, &str, &str); 5] = [
@@ -20,14 +20,17 @@ const PAIRS: [(&str, &str, &str); 5] = [
     ("XRP-USD", "XRP", "USD"),
 ];
 
-/// (tick, lot) sizes.
-const GRIDS: [(&str, &str); 6] = [
+/// (tick, lot) sizes.  The last two have amounts with 16 to 18 decimals, so that fees (and
+/// rebates) are truncated at 10^-18.
+const GRIDS: [(&str, &str); 8] = [
     ("0.01", "0.001"),
     ("0.5", "0.1"),
     ("1", "1"),
     ("0.05", "0.25"),
     ("5", "0.01"),
     ("0.0001", "100"),
+    ("0.07", "0.000000000000003"),
+    ("0.000000001", "0.000000007"),
 ];
 
 const MAKER_BPS: [Option<i64>; 8] = [
@@ -40,7 +43,15 @@ const MAKER_BPS: [Option<i64>; 8] = [
     Some(10),
     Some(-25),
 ];
-const TAKER_BPS: [Option<i64>; 7] = [None, Some(0), Some(2), Some(5), Some(10), Some(30), Some(100)];
+const TAKER_BPS: [Option<i64>; 7] = [
+    None,
+    Some(0),
+    Some(2),
+    Some(5),
+    Some(10),
+    Some(30),
+    Some(100),
+];
 
 const ACCOUNT_IDS: [u64; 8] = [0, 1, 2, 3, 7, 42, 1000, 9_000_000_000_000_000_000];
 
@@ -142,6 +153,8 @@ pub enum Target {
 
 #[derive(Clone, Debug)]
 pub enum Cmd {
+    /// Renders nothing; listed first so that shrinking turns commands into it.
+    Skip,
     New(NewCmd),
     Cancel {
         target: Target,
@@ -182,6 +195,8 @@ pub enum Cmd {
         depth: Option<u16>,
     },
     Invalid(u8),
+    /// List one more instrument mid-stream (new assets; listing it twice is an error).
+    Listing(Index),
 }
 
 #[derive(Clone, Debug)]
@@ -217,7 +232,12 @@ impl Scenario {
 // ---------------------------------------------------------------------------------------------
 
 fn inst_params() -> impl Strategy<Value = (usize, usize, usize, i64)> {
-    (0..GRIDS.len(), 0..MAKER_BPS.len(), 0..TAKER_BPS.len(), 50i64..2000)
+    (
+        0..GRIDS.len(),
+        0..MAKER_BPS.len(),
+        0..TAKER_BPS.len(),
+        50i64..2000,
+    )
 }
 
 fn instruments() -> impl Strategy<Value = Vec<InstSpec>> {
@@ -295,10 +315,15 @@ fn opt_of<T: Clone + std::fmt::Debug + 'static>(
 
 fn new_cmd(market: bool) -> impl Strategy<Value = NewCmd> {
     (
-        (any::<Index>(), any::<Index>(), proptest::bool::weighted(0.02), id_sel()),
+        (
+            any::<Index>(),
+            any::<Index>(),
+            proptest::bool::weighted(0.02),
+            id_sel(),
+        ),
         (
             prop_oneof![Just(Side::Buy), Just(Side::Sell)],
-            -4i64..=4,
+            prop_oneof![12 => -4i64..=4, 1 => -40i64..=40],
             price_var(),
             lots(),
             qty_var(),
@@ -361,6 +386,7 @@ fn other_acct() -> impl Strategy<Value = Option<Index>> {
 
 fn cmd() -> impl Strategy<Value = Cmd> {
     prop_oneof![
+        1 => Just(Cmd::Skip),
         45 => new_cmd(false).prop_map(Cmd::New),
         9 => new_cmd(true).prop_map(Cmd::New),
         10 => (target(), other_acct(), sym_sel())
@@ -404,6 +430,7 @@ fn cmd() -> impl Strategy<Value = Cmd> {
         2 => (any::<Index>(), prop_oneof![Just(None), (1u16..=4).prop_map(Some)])
             .prop_map(|(inst, depth)| Cmd::Book { inst, depth }),
         4 => (0u8..INVALID_KINDS).prop_map(Cmd::Invalid),
+        1 => any::<Index>().prop_map(Cmd::Listing),
     ]
 }
 
@@ -441,6 +468,13 @@ pub fn scenario() -> impl Strategy<Value = Scenario> {
 // ---------------------------------------------------------------------------------------------
 // Rendering
 // ---------------------------------------------------------------------------------------------
+
+/// Instruments listed mid-stream: new assets, or pairs of known ones.
+const LATE: [(&str, &str, &str); 3] = [
+    ("ADA-USD", "ADA", "USD"),
+    ("DOT-ADA", "DOT", "ADA"),
+    ("BTC-EUR", "BTC", "EUR"),
+];
 
 const WITHDRAW_SIZES: [&str; 5] = ["0.001", "1", "25.5", "1000", "1000000000"];
 const DEPOSIT_SIZES: [&str; 4] = ["0.5", "10", "250", "10000"];
@@ -507,9 +541,11 @@ impl<'a> Renderer<'a> {
             PriceVar::Negative => format!("-{plain}"),
             // Half a tick off the grid (the finest tick is 10^-4, so this stays representable).
             PriceVar::OffGrid => fmt_units(ticks as i128 * tick + tick / 2),
-            PriceVar::TooPrecise => format!("{plain}{}1", if plain.contains('.') { "" } else { "." })
-                .replace(".", ".0000000000000000000")
-                .to_string(),
+            PriceVar::TooPrecise => {
+                // 19 decimal places: off any grid of at most 18.
+                let (int, frac) = plain.split_once('.').unwrap_or((&plain, ""));
+                format!("{int}.{frac:0<18}1")
+            }
             PriceVar::Huge => "1000000000000000000000000000000".into(),
         }
     }
@@ -554,13 +590,16 @@ impl<'a> Renderer<'a> {
             for (ii, spec) in s.instruments.iter().enumerate() {
                 let (bl, ql) = s.funding[(ai * 3 + ii) % s.funding.len()];
                 let lot = units_of(&spec.lot);
-                let tick = units_of(&spec.tick);
                 let b = assets.iter().position(|a| *a == spec.base).unwrap();
                 let q = assets.iter().position(|a| *a == spec.quote).unwrap();
                 amounts[b] += FUNDING_LOTS[bl] * lot;
                 // lots x mid price x 1.2
-                amounts[q] +=
-                    FUNDING_LOTS[ql] * (spec.mid as i128) * tick / UNIT * lot * 6 / 5;
+                let tick_lot = mul_units(
+                    &parse_dec(&spec.tick).unwrap(),
+                    &parse_dec(&spec.lot).unwrap(),
+                )
+                .unwrap();
+                amounts[q] += FUNDING_LOTS[ql] * (spec.mid as i128) * tick_lot * 6 / 5;
             }
             for (k, amt) in amounts.into_iter().enumerate() {
                 if amt > 0 {
@@ -643,7 +682,8 @@ impl<'a> Renderer<'a> {
         }
         self.lines.push(obj(f));
         self.ids.push((acct, id.clone()));
-        if !n.unknown_symbol && !n.market {
+        // Only orders that can rest are worth aiming cancels and amends at.
+        if !n.unknown_symbol && !n.market && matches!(n.tif, None | Some("gtc") | Some("gtd")) {
             self.sent.push(Sent {
                 acct,
                 id,
@@ -689,6 +729,7 @@ impl<'a> Renderer<'a> {
     fn render(&mut self, c: &Cmd) {
         let s = self.s;
         match c {
+            Cmd::Skip => {}
             Cmd::New(n) => self.new_order(n),
             Cmd::Cancel {
                 target,
@@ -734,7 +775,10 @@ impl<'a> Renderer<'a> {
                 self.lines.push(obj(f));
             }
             Cmd::MassCancel { acct, sym } => {
-                let mut f = vec![("op", json!("mass_cancel")), ("account", json!(self.acct(acct)))];
+                let mut f = vec![
+                    ("op", json!("mass_cancel")),
+                    ("account", json!(self.acct(acct))),
+                ];
                 match sym {
                     None => {}
                     Some(SymSel::Unknown) => f.push(("symbol", json!("NOPE-USD"))),
@@ -803,6 +847,20 @@ impl<'a> Renderer<'a> {
                 let line = self.invalid(*k);
                 self.lines.push(line);
             }
+            Cmd::Listing(i) => {
+                let (symbol, base, quote) = LATE[i.index(LATE.len())];
+                let (tick, lot) = GRIDS[i.index(GRIDS.len())];
+                self.lines.push(obj(vec![
+                    ("op", json!("instrument")),
+                    ("symbol", json!(symbol)),
+                    ("kind", json!("spot")),
+                    ("base", json!(base)),
+                    ("quote", json!(quote)),
+                    ("tick", json!(tick)),
+                    ("lot", json!(lot)),
+                    ("taker_fee_bps", json!(3)),
+                ]));
+            }
         }
     }
 
@@ -819,7 +877,12 @@ impl<'a> Renderer<'a> {
             ("id", json!(format!("bad{k}"))),
             ("side", json!("buy")),
             ("type", json!("limit")),
-            ("price", json!(fmt_units(units_of(&s.instruments[0].tick) * s.instruments[0].mid as i128))),
+            (
+                "price",
+                json!(fmt_units(
+                    units_of(&s.instruments[0].tick) * s.instruments[0].mid as i128
+                )),
+            ),
             ("qty", json!(s.instruments[0].lot)),
         ] {
             new.insert(key.to_string(), v);

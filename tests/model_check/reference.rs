@@ -289,6 +289,7 @@ pub struct Reference {
     next_order_id: u64,
     next_trade_id: u64,
     next_prio: u64,
+    tmp_mimic: bool,
 }
 
 /// Runs a whole input through a fresh reference model.
@@ -327,7 +328,9 @@ fn i64_of(v: &Value, k: &str) -> R<i64> {
 fn name_of(v: &Value, k: &str, max: usize) -> R<String> {
     match v.as_str() {
         Some(s) if !s.is_empty() && s.len() <= max => Ok(s.to_string()),
-        _ => Err(format!("`{k}` must be a non-empty string of at most {max} bytes")),
+        _ => Err(format!(
+            "`{k}` must be a non-empty string of at most {max} bytes"
+        )),
     }
 }
 
@@ -639,6 +642,7 @@ impl Reference {
             next_order_id: 1,
             next_trade_id: 1,
             next_prio: 1,
+            tmp_mimic: false,
         }
     }
 
@@ -842,6 +846,10 @@ impl Reference {
         self.bal(seller.account, inst.quote).available += quote_amt - seller_fee;
         self.fee_account[inst.base] += buyer_fee;
         self.fee_account[inst.quote] += seller_fee;
+        if self.tmp_mimic && buyer.account == seller.account {
+            if taker.side == Side::Buy { self.bal(seller.account, inst.quote).available -= quote_amt - seller_fee; }
+            else { self.bal(buyer.account, inst.base).available -= base_amt - buyer_fee; }
+        }
     }
 
     /// Matches `taker` (which is not in the book; its hold, if any, is placed) against the book,
@@ -878,7 +886,9 @@ impl Reference {
             if taker.price.is_none() {
                 // A market order trades only the whole lots it can still pay for.
                 let afford = match taker.side {
-                    Side::Buy => self.available(taker.account, inst.quote) / (price * inst.tick_lot),
+                    Side::Buy => {
+                        self.available(taker.account, inst.quote) / (price * inst.tick_lot)
+                    }
                     Side::Sell => self.available(taker.account, inst.base) / inst.lot,
                 };
                 lots = lots.min(afford.max(0));
@@ -926,9 +936,9 @@ impl Reference {
 
     /// Whether `o` would trade on arrival against any order (own orders included).
     fn would_cross(&self, o: &Order) -> bool {
-        self.orders.iter().any(|m| {
-            m.inst == o.inst && m.side != o.side && Self::reaches(o, m.price.unwrap())
-        })
+        self.orders
+            .iter()
+            .any(|m| m.inst == o.inst && m.side != o.side && Self::reaches(o, m.price.unwrap()))
     }
 
     fn apply(&mut self, seq: u64, cmd: Command, out: &mut Vec<Event>) -> R<()> {
@@ -1075,8 +1085,7 @@ impl Reference {
                 let levels = |side: Side| -> Vec<Value> {
                     let mut prices: Vec<i128> = Vec::new();
                     for o in &self.orders {
-                        if o.inst == inst && o.side == side && !prices.contains(&o.price.unwrap())
-                        {
+                        if o.inst == inst && o.side == side && !prices.contains(&o.price.unwrap()) {
                             prices.push(o.price.unwrap());
                         }
                     }
@@ -1171,6 +1180,7 @@ impl Reference {
         if n.tif == Tif::Fok {
             // Run the order on a copy of the whole state: it must fill in full at once.
             let mut sim = self.clone();
+            sim.tmp_mimic = true;
             sim.place_hold(&order);
             let mut scratch = Vec::new();
             if sim.match_taker(seq, order.clone(), &mut scratch) != Outcome::Filled {
@@ -1305,7 +1315,10 @@ mod tests {
 
     #[test]
     fn decimals() {
-        assert_eq!(fmt_units(parse_dec("0100.500").unwrap().units().unwrap()), "100.5");
+        assert_eq!(
+            fmt_units(parse_dec("0100.500").unwrap().units().unwrap()),
+            "100.5"
+        );
         assert_eq!(fmt_units(parse_dec("-3").unwrap().units().unwrap()), "-3");
         assert_eq!(fmt_units(1), "0.000000000000000001");
         for bad in ["1e2", "1.", ".5", "+1", "NaN", "", "-", "1.2.3", " 1"] {
@@ -1396,7 +1409,8 @@ mod tests {
                 format!(
                     "{}{}",
                     v["event"].as_str().unwrap(),
-                    v.get("reason").map_or(String::new(), |r| format!(":{}", r.as_str().unwrap()))
+                    v.get("reason")
+                        .map_or(String::new(), |r| format!(":{}", r.as_str().unwrap()))
                 )
             })
             .collect();

@@ -4,6 +4,7 @@
 
 use super::mix::{self, MixConfig};
 use super::Workload;
+use crate::report::thousands;
 use crate::rng::Rng;
 
 /// Instruments listed.
@@ -41,17 +42,4 @@ pub fn generate(seed: u64, resting: usize, warmup: usize, measured: usize) -> Wo
         ),
         &config,
     )
-}
-
-/// `1000000` as `1,000,000`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

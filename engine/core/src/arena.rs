@@ -135,3 +135,55 @@ impl Arena {
         &mut self.slots[slot as usize].order
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn order(n: u64) -> Order {
+        Order {
+            order_id: OrderId(n),
+            account: 0,
+            instrument: 0,
+            id: ClientOrderId::new("x").unwrap(),
+            side: Side::Buy,
+            price: Price(1),
+            qty: Qty(1),
+            leaves: Qty(1),
+            tif: TimeInForce::Gtc,
+            post_only: false,
+            stp: SelfTradePrevention::None,
+            entered: Timestamp(0),
+            prev: NIL,
+            next: NIL,
+            acct_prev: NIL,
+            acct_next: NIL,
+        }
+    }
+
+    #[test]
+    fn stale_handles_stop_resolving_when_a_slot_is_reused() {
+        let mut a = Arena::with_capacity(2);
+        let h1 = a.insert(order(1));
+        assert_eq!(a.resolve(h1), Some(h1.slot));
+        a.remove(h1.slot);
+        assert_eq!(a.resolve(h1), None);
+        let h2 = a.insert(order(2));
+        assert_eq!(h2.slot, h1.slot, "the freed slot is reused");
+        assert_ne!(h2.gen, h1.gen);
+        assert_eq!(a.resolve(h1), None);
+        assert_eq!(a.get(a.resolve(h2).unwrap()).order_id, OrderId(2));
+        assert_eq!(a.resolve(Handle::CLOSED), None);
+    }
+
+    #[test]
+    fn capacity_is_counted_in_live_orders() {
+        let mut a = Arena::with_capacity(2);
+        let h = a.insert(order(1));
+        a.insert(order(2));
+        assert!(a.is_full());
+        a.remove(h.slot);
+        assert!(!a.is_full());
+        assert_eq!(a.live(), 1);
+    }
+}

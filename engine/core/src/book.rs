@@ -170,3 +170,70 @@ impl Book {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::arena::Order;
+    use tradestream_model::{ClientOrderId, OrderId, SelfTradePrevention, TimeInForce, Timestamp};
+
+    fn add(arena: &mut Arena, side: &mut BookSide, n: u64, price: i64, qty: i64) -> u32 {
+        let h = arena.insert(Order {
+            order_id: OrderId(n),
+            account: 0,
+            instrument: 0,
+            id: ClientOrderId::new("x").unwrap(),
+            side: if side.bid { Side::Buy } else { Side::Sell },
+            price: Price(price),
+            qty: Qty(qty),
+            leaves: Qty(qty),
+            tif: TimeInForce::Gtc,
+            post_only: false,
+            stp: SelfTradePrevention::None,
+            entered: Timestamp(0),
+            prev: NIL,
+            next: NIL,
+            acct_prev: NIL,
+            acct_next: NIL,
+        });
+        side.push_back(arena, h.slot);
+        h.slot
+    }
+
+    fn levels(side: &BookSide) -> Vec<(i64, i64)> {
+        side.levels().map(|l| (side.price_of(l).0, l.total.0)).collect()
+    }
+
+    #[test]
+    fn bids_best_is_highest_and_asks_best_is_lowest() {
+        let mut arena = Arena::with_capacity(16);
+        let mut book = Book::new(4);
+        for (n, p) in [(1, 100), (2, 102), (3, 101)] {
+            add(&mut arena, book.side_mut(Side::Buy), n, p, 1);
+            add(&mut arena, book.side_mut(Side::Sell), n + 10, p + 10, 2);
+        }
+        assert_eq!(levels(book.side(Side::Buy)), vec![(102, 1), (101, 1), (100, 1)]);
+        assert_eq!(levels(book.side(Side::Sell)), vec![(110, 2), (111, 2), (112, 2)]);
+        assert!(book.side(Side::Buy).at_least_as_good(Price(103), Price(102)));
+        assert!(book.side(Side::Sell).at_least_as_good(Price(109), Price(110)));
+    }
+
+    #[test]
+    fn fifo_within_a_level_and_empty_levels_disappear() {
+        let mut arena = Arena::with_capacity(16);
+        let mut side = BookSide::new(Side::Buy, 4);
+        let a = add(&mut arena, &mut side, 1, 100, 5);
+        let b = add(&mut arena, &mut side, 2, 100, 7);
+        let c = add(&mut arena, &mut side, 3, 100, 9);
+        assert_eq!(side.best().unwrap().head, a);
+        side.unlink(&mut arena, b);
+        assert_eq!(arena.get(a).next, c);
+        assert_eq!(arena.get(c).prev, a);
+        assert_eq!(levels(&side), vec![(100, 14)]);
+        side.reduce(&mut arena, c, Qty(4));
+        assert_eq!(levels(&side), vec![(100, 10)]);
+        side.unlink(&mut arena, a);
+        side.unlink(&mut arena, c);
+        assert!(side.best().is_none());
+    }
+}

@@ -53,6 +53,12 @@ impl Engine {
         }
     }
 
+    /// Makes room for `additional` more client order ids, so that accepting them later never
+    /// grows the id map on the hot path (for example before a known batch or at start of day).
+    pub fn reserve_client_ids(&mut self, additional: usize) {
+        self.ids.reserve(additional);
+    }
+
     /// The limits the engine was created with.
     pub fn config(&self) -> &EngineConfig {
         &self.config

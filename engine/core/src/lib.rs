@@ -25,6 +25,7 @@ mod instruments;
 mod matching;
 mod query;
 mod settle;
+mod snapshot;
 mod sink;
 
 pub use accounts::Balance;
@@ -32,3 +33,4 @@ pub use config::EngineConfig;
 pub use engine::Engine;
 pub use instruments::Instrument;
 pub use sink::EventSink;
+pub use snapshot::SNAPSHOT_VERSION;

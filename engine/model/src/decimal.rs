@@ -55,6 +55,22 @@ impl Grid {
         Ok(Grid { mantissa: n.mantissa(), scale: n.scale() })
     }
 
+    /// The step from its parts (`mantissa x 10^-scale`), as stored by [`Grid::parts`].
+    pub fn from_parts(mantissa: i128, scale: u32) -> Result<Grid, UnitError> {
+        if mantissa <= 0 {
+            return Err(UnitError::NotPositive);
+        }
+        if scale > AMOUNT_DECIMALS || (scale > 0 && mantissa % 10 == 0) {
+            return Err(UnitError::OffGrid);
+        }
+        Ok(Grid { mantissa, scale })
+    }
+
+    /// The normalised parts: `(mantissa, scale)`.
+    pub fn parts(self) -> (i128, u32) {
+        (self.mantissa, self.scale)
+    }
+
     /// The step as a decimal.
     pub fn to_decimal(self) -> Decimal {
         Decimal::from_i128_with_scale(self.mantissa, self.scale)

@@ -6,6 +6,7 @@
 //! [`Command`] is what the engine accepts, [`Event`] what it emits: small `Copy` values with no
 //! heap data, so they can cross lock-free rings and be journaled as they are.
 
+pub mod codec;
 pub mod command;
 pub mod decimal;
 pub mod event;

@@ -1,0 +1,142 @@
+//! `bench engine`: BENCHMARKS.md's engine workloads on every venue, tables on stdout, a JSON
+//! summary on disk. Progress goes to stderr so stdout holds only the tables.
+
+pub mod contender;
+pub mod measure;
+pub mod settings;
+pub mod summary;
+pub mod tables;
+
+use std::fs;
+use std::path::PathBuf;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::{bail, Context, Result};
+use quanta::Clock;
+
+use crate::machine::Machine;
+use crate::workloads::{self, Workload};
+pub use settings::{EngineArgs, WorkloadKind};
+use settings::Settings;
+
+/// Runs the `engine` subcommand.
+pub fn run(args: &EngineArgs) -> Result<()> {
+    let settings = Settings::new(args)?;
+    let contenders = select(&settings)?;
+    let machine = Machine::detect();
+    let clock = Clock::new();
+    let started = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .context("the system clock is before 1970")?
+        .as_secs();
+
+    println!(
+        "# Tradestream engine benchmarks\n\n{}\n\nruns: {}, samples: {}, rates: {}{}\n",
+        machine.describe(),
+        settings.runs,
+        crate::report::thousands(settings.samples as u64),
+        settings
+            .rates
+            .iter()
+            .map(|&r| crate::report::rate_label(r))
+            .collect::<Vec<_>>()
+            .join(", "),
+        if settings.quick { " (quick)" } else { "" }
+    );
+
+    let mut results = Vec::new();
+    let mut skipped = serde_json::Map::new();
+    for &kind in &settings.workloads {
+        let t = Instant::now();
+        eprintln!("{kind:?}: building the workload");
+        let workload = match build(kind, &settings, args) {
+            Ok(w) => w,
+            Err(e) => {
+                println!("## {kind:?}\n\nskipped: {e:#}\n");
+                skipped.insert(format!("{kind:?}"), serde_json::json!({ "skipped": format!("{e:#}") }));
+                continue;
+            }
+        };
+        eprintln!("{kind:?}: built in {:.1}s, measuring", t.elapsed().as_secs_f64());
+        let result = measure::measure(&workload, &contenders, &settings, kind.open_loop(), &clock);
+        drop(workload);
+        println!("{}", tables::workload(&result, &machine, &settings));
+        results.push(result);
+    }
+    println!("{}", tables::summary(&results, &contenders, &machine));
+
+    let mut per_workload: serde_json::Map<String, serde_json::Value> = results
+        .iter()
+        .map(|r| (r.key.to_string(), summary::workload(r)))
+        .collect();
+    per_workload.extend(skipped);
+    let json = serde_json::json!({
+        "benchmark": "engine",
+        "unix_time": started,
+        "machine": machine.to_json(),
+        "settings": settings.to_json(),
+        "venues": contenders.iter().map(|c| serde_json::json!({
+            "name": c.name(),
+            "notes": c.notes(),
+        })).collect::<Vec<_>>(),
+        "workloads": per_workload,
+    });
+    write_json(&json, args.json.clone(), started)
+}
+
+/// The contenders the flags select, in list order.
+fn select(settings: &Settings) -> Result<Vec<Box<dyn contender::Contender>>> {
+    let all = crate::venues::contenders();
+    let Some(wanted) = &settings.venues else {
+        return Ok(all);
+    };
+    let known: Vec<&str> = all.iter().map(|c| c.name()).collect();
+    if let Some(unknown) = wanted.iter().find(|w| !known.contains(&w.as_str())) {
+        bail!("unknown venue {unknown:?}; known: {}", known.join(", "));
+    }
+    Ok(all
+        .into_iter()
+        .filter(|c| wanted.iter().any(|w| w == c.name()))
+        .collect())
+}
+
+/// Generates or loads one workload.
+fn build(kind: WorkloadKind, settings: &Settings, args: &EngineArgs) -> Result<Workload> {
+    let (seed, warmup, samples) = (settings.seed, settings.warmup, settings.samples);
+    Ok(match kind {
+        WorkloadKind::ExchangeCore => workloads::exchange_core::generate(seed, warmup, samples),
+        WorkloadKind::MultiSymbol => {
+            workloads::multi_symbol::generate(seed, settings.multi_resting, warmup, samples)
+        }
+        WorkloadKind::InsertOnly => workloads::insert_only::generate(seed, samples),
+        WorkloadKind::Lobster => workloads::lobster::load(&args.lobster, settings.lobster_passes)?,
+        WorkloadKind::Quantcup => {
+            let feed = match &args.quantcup_feed {
+                Some(path) => path.clone(),
+                None => workloads::quantcup::locate_feed()?,
+            };
+            workloads::quantcup::load(&feed, settings.quantcup_passes)?
+        }
+    })
+}
+
+/// Writes the summary to `target` (`-` is stdout), by default bench/results/engine-<time>.json.
+fn write_json(json: &serde_json::Value, target: Option<PathBuf>, started: u64) -> Result<()> {
+    let text = serde_json::to_string_pretty(json).context("serialising the summary")?;
+    let path = target.unwrap_or_else(|| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("results")
+            .join(format!("engine-{started}.json"))
+    });
+    if path.as_os_str() == "-" {
+        println!("{text}");
+        return Ok(());
+    }
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    eprintln!("JSON summary: {}", path.display());
+    println!("JSON summary: {}", path.display());
+    Ok(())
+}

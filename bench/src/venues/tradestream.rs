@@ -1,0 +1,145 @@
+//! Tradestream's own engine (`tradestream_engine::Engine`) behind [`crate::venue::Venue`].
+//!
+//! Every instrument trades base `BASE` against quote `USD` with tick and lot 1, so prices and
+//! quantities are the generator's ticks and lots unchanged; every account is funded with both
+//! assets in setup, so balance checks run on every order but never bind. Client order ids are the
+//! generator's order ids in decimal; `Move` is an amend of price (loses priority, may trade),
+//! `Reduce` an amend of the total quantity (keeps priority), IOC orders are limit IOC.
+
+use anyhow::{ensure, Result};
+use tradestream_engine::{Engine, EngineConfig};
+use tradestream_model::decimal::{self, Grid};
+use tradestream_model::{
+    AccountId, ClientOrderId, Command, Event, InstrumentId, InstrumentKind, InstrumentSpec,
+    NewOrder, OrderType, Price, Qty, SelfTradePrevention, ShortName, Timestamp,
+};
+
+use crate::ops::{Op, Side, Tif, Universe};
+use crate::venue::{Outcome, Venue};
+
+/// Tradestream's matching engine as a benchmark venue.
+pub struct TradestreamVenue {
+    engine: Engine,
+    sink: Vec<Event>,
+    /// Per account: the quantity already placed, to turn a `Reduce` into a new total quantity.
+    placed: std::collections::HashMap<u64, (i64, i64)>,
+}
+
+fn name(s: &str) -> Result<ShortName> {
+    ShortName::new(s).map_err(|e| anyhow::anyhow!("name {s}: {e}"))
+}
+
+/// The generator's order id in decimal (at most 20 bytes, so it always fits).
+fn client_id(oid: u64) -> ClientOrderId {
+    ClientOrderId::new(&oid.to_string()).expect("a u64 in decimal fits 36 bytes")
+}
+
+impl Venue for TradestreamVenue {
+    const NAME: &'static str = "tradestream";
+    const NOTES: &'static str = "tradestream: accounts with balances (held on every order), \
+        per-account client id de-duplication, fees, STP checks; Move = amend price, \
+        Reduce = amend total quantity (keeps priority)";
+    type Command = Command;
+
+    fn setup(universe: &Universe) -> Result<Self> {
+        let mut engine = Engine::new(EngineConfig {
+            max_open_orders_per_account: 1_000_000,
+            capacity: 4_000_000,
+            expected_client_ids: 1 << 20,
+            expected_accounts: universe.accounts as usize,
+            levels_per_side: 64,
+        });
+        let mut sink = Vec::with_capacity(1 << 16);
+        let one = Grid::new(decimal::parse("1")?).map_err(|e| anyhow::anyhow!("grid: {e}"))?;
+        for s in 0..universe.symbols {
+            let spec = InstrumentSpec {
+                symbol: name(&format!("S{s}"))?,
+                kind: InstrumentKind::Spot,
+                base: name("BASE")?,
+                quote: name("USD")?,
+                tick: one,
+                lot: one,
+                maker_fee_bps: 0,
+                taker_fee_bps: 0,
+            };
+            engine.apply(&Command::AddInstrument(spec), Timestamp(0), &mut sink);
+        }
+        // Enough for every order to rest in full at the top price, many times over.
+        let units = (universe.max_price as i128 * universe.max_qty as i128 * 1_000_000).max(1);
+        let amount = decimal::amount(units.into()).map_err(|e| anyhow::anyhow!("amount: {e}"))?;
+        for a in 0..universe.accounts {
+            for asset in ["BASE", "USD"] {
+                let cmd = Command::Deposit { account: AccountId(a as u64), asset: name(asset)?, amount };
+                engine.apply(&cmd, Timestamp(0), &mut sink);
+            }
+        }
+        ensure!(sink.is_empty(), "setup produced events: {:?}", sink.first());
+        Ok(TradestreamVenue { engine, sink, placed: Default::default() })
+    }
+
+    fn prepare(&mut self, ops: &[Op]) -> Result<Vec<Command>> {
+        let places = ops.iter().filter(|op| matches!(op, Op::Place { .. })).count();
+        self.engine.reserve_client_ids(places);
+        Ok(ops.iter().map(|op| self.translate(op)).collect())
+    }
+
+    fn apply(&mut self, command: &Command) -> Outcome {
+        self.sink.clear();
+        self.engine.apply(command, Timestamp(0), &mut self.sink);
+        match self.sink.first() {
+            Some(Event::Rejected { .. }) => Outcome::Rejected,
+            _ => Outcome::Accepted,
+        }
+    }
+}
+
+impl TradestreamVenue {
+    fn translate(&mut self, op: &Op) -> Command {
+        let instrument = Some(InstrumentId(op.symbol()));
+        match *op {
+            Op::Place { oid, account, side, price, qty, tif, .. } => {
+                self.placed.insert(oid, (qty, 0));
+                Command::New(NewOrder {
+                    account: AccountId(account as u64),
+                    instrument,
+                    id: client_id(oid),
+                    side: match side {
+                        Side::Buy => tradestream_model::Side::Buy,
+                        Side::Sell => tradestream_model::Side::Sell,
+                    },
+                    order_type: OrderType::Limit,
+                    price: Price(price),
+                    qty: Qty(qty),
+                    tif: match tif {
+                        Tif::Gtc => tradestream_model::TimeInForce::Gtc,
+                        Tif::Ioc => tradestream_model::TimeInForce::Ioc,
+                    },
+                    post_only: false,
+                    stp: SelfTradePrevention::None,
+                })
+            }
+            Op::Cancel { oid, account, .. } => {
+                Command::Cancel { account: AccountId(account as u64), instrument, id: client_id(oid) }
+            }
+            Op::Move { oid, account, price, .. } => Command::Amend {
+                account: AccountId(account as u64),
+                instrument,
+                id: client_id(oid),
+                price: Some(Price(price)),
+                qty: None,
+            },
+            Op::Reduce { oid, account, by, .. } => {
+                // The new total quantity is the original one less everything reduced so far.
+                let entry = self.placed.entry(oid).or_insert((0, 0));
+                entry.1 += by;
+                Command::Amend {
+                    account: AccountId(account as u64),
+                    instrument,
+                    id: client_id(oid),
+                    price: None,
+                    qty: Some(Qty(entry.0 - entry.1)),
+                }
+            }
+        }
+    }
+}

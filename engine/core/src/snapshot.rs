@@ -1,0 +1,269 @@
+//! Engine state to bytes and back, for snapshots. The bytes list, in a fixed order, the clock and
+//! id sequences, assets, instruments, accounts, open orders in book queue order, each account's
+//! orders in acceptance order, and every used client order id (sorted). A restored engine has
+//! the same state hash and behaves identically on every later command.
+
+use crate::arena::{Handle, Order, NIL};
+use crate::book::Book;
+use crate::instruments::Instrument;
+use crate::{Engine, EngineConfig};
+use rustc_hash::FxHashMap;
+use tradestream_model::codec::{decode_command, encode_command, CodecError, Reader, Writer};
+use tradestream_model::{
+    AccountId, Amount, AssetId, Command, Controls, OrderId, Price, Qty, SelfTradePrevention, Side,
+    TimeInForce, Timestamp,
+};
+
+/// Version of the snapshot layout.
+pub const SNAPSHOT_VERSION: u8 = 1;
+
+fn bad(field: &'static str, value: u64) -> CodecError {
+    CodecError::Invalid { field, value }
+}
+
+impl Engine {
+    /// Appends the engine's whole state to `out`.
+    pub fn write_snapshot(&self, out: &mut Vec<u8>) {
+        let mut w = Writer::new(out);
+        let c = &self.config;
+        w.u8(SNAPSHOT_VERSION).u32(c.max_open_orders_per_account).u32(c.capacity);
+        w.u64(c.expected_client_ids as u64).u64(c.expected_accounts as u64).u64(c.levels_per_side as u64);
+        w.i64(self.clock.0).u64(self.next_order_id).u64(self.next_trade_id);
+        w.u32(self.assets.len() as u32);
+        for (i, name) in self.assets.names().iter().enumerate() {
+            w.str(name).i128(self.assets.supply(AssetId(i as u32)).0).i128(self.fees[i].0);
+        }
+        w.u32(self.instruments.len() as u32);
+        let mut spec = Vec::new();
+        for inst in &self.instruments {
+            spec.clear();
+            encode_command(&Command::AddInstrument(inst.spec), &mut spec);
+            w.u32(spec.len() as u32);
+            for b in &spec {
+                w.u8(*b);
+            }
+            let k = &inst.controls;
+            w.opt(k.price_band_bps, |w, v| {
+                w.u32(v);
+            });
+            w.opt(k.reference_price, |w, v| {
+                w.i64(v.0);
+            });
+            w.opt(k.max_qty, |w, v| {
+                w.i64(v.0);
+            });
+            w.opt(k.max_notional, |w, v| {
+                w.i128(v.0);
+            });
+            w.opt(inst.last_trade, |w, v| {
+                w.i64(v.0);
+            });
+        }
+        let accounts: Vec<_> = self.accounts.iter().collect();
+        w.u32(accounts.len() as u32);
+        for a in &accounts {
+            w.u64(a.id.0).u32(self.assets.len() as u32);
+            for asset in 0..self.assets.len() {
+                let b = a.balance(AssetId(asset as u32));
+                w.i128(b.available.0).i128(b.held.0);
+            }
+        }
+        w.u32(self.arena.live());
+        for book in &self.books {
+            for side in [Side::Buy, Side::Sell] {
+                let s = book.side(side);
+                for level in s.levels() {
+                    let mut slot = level.head;
+                    while slot != NIL {
+                        let o = self.arena.get(slot);
+                        write_order(&mut w, o);
+                        slot = o.next;
+                    }
+                }
+            }
+        }
+        for a in &accounts {
+            w.u32(a.open_orders);
+            let mut slot = a.first_order();
+            while slot != NIL {
+                let o = self.arena.get(slot);
+                w.u64(o.order_id.0);
+                slot = o.acct_next;
+            }
+        }
+        let mut ids: Vec<_> = self.ids.iter().collect();
+        ids.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        w.u64(ids.len() as u64);
+        for ((acct, id), h) in ids {
+            w.u32(*acct).str(id);
+            let live = self.arena.resolve(*h).map(|s| self.arena.get(s).order_id.0);
+            w.opt(live, |w, v| {
+                w.u64(v);
+            });
+        }
+    }
+
+    /// Rebuilds an engine from [`Engine::write_snapshot`] bytes.
+    pub fn from_snapshot(bytes: &[u8]) -> Result<Engine, CodecError> {
+        let mut r = Reader::new(bytes);
+        let version = r.u8()?;
+        if version != SNAPSHOT_VERSION {
+            return Err(CodecError::Version(version));
+        }
+        let config = EngineConfig {
+            max_open_orders_per_account: r.u32()?,
+            capacity: r.u32()?,
+            expected_client_ids: r.u64()? as usize,
+            expected_accounts: r.u64()? as usize,
+            levels_per_side: r.u64()? as usize,
+        };
+        let mut e = Engine::new(config);
+        e.clock = Timestamp(r.i64()?);
+        e.next_order_id = r.u64()?;
+        e.next_trade_id = r.u64()?;
+        let n_assets = r.u32()?;
+        for i in 0..n_assets {
+            let id = e.assets.intern(r.str("asset")?);
+            if id.0 != i {
+                return Err(bad("duplicate asset", i as u64));
+            }
+            e.assets.add_supply(id, Amount(r.i128()?));
+            e.fees.push(Amount(r.i128()?));
+        }
+        for i in 0..r.u32()? {
+            let len = r.u32()? as usize;
+            let mut spec_bytes = Vec::with_capacity(len);
+            for _ in 0..len {
+                spec_bytes.push(r.u8()?);
+            }
+            let Command::AddInstrument(spec) = decode_command(&spec_bytes)? else {
+                return Err(bad("instrument", i as u64));
+            };
+            let (base, quote) = match (e.assets.find(&spec.base), e.assets.find(&spec.quote)) {
+                (Some(b), Some(q)) => (b, q),
+                _ => return Err(bad("instrument assets", i as u64)),
+            };
+            let qptl = spec.tick.product_amount(spec.lot).map_err(|_| bad("instrument grid", i as u64))?;
+            let controls = Controls {
+                price_band_bps: r.opt("band", |r| r.u32())?,
+                reference_price: r.opt("reference", |r| r.i64().map(Price))?,
+                max_qty: r.opt("max qty", |r| r.i64().map(Qty))?,
+                max_notional: r.opt("max notional", |r| r.i128().map(Amount))?,
+            };
+            let last_trade = r.opt("last trade", |r| r.i64().map(Price))?;
+            e.symbols.insert(spec.symbol, tradestream_model::InstrumentId(i));
+            e.instruments.push(Instrument {
+                spec,
+                base,
+                quote,
+                quote_per_tick_lot: qptl,
+                base_per_lot: spec.lot.as_amount(),
+                controls,
+                last_trade,
+            });
+            e.books.push(Book::new(config.levels_per_side));
+        }
+        let n_accounts = r.u32()?;
+        for i in 0..n_accounts {
+            let idx = e.accounts.get_or_create(AccountId(r.u64()?), n_assets as usize);
+            if idx != i {
+                return Err(bad("duplicate account", i as u64));
+            }
+            for asset in 0..r.u32()? {
+                let b = e.accounts.get_mut(idx).balance_mut(AssetId(asset));
+                b.available = Amount(r.i128()?);
+                b.held = Amount(r.i128()?);
+            }
+        }
+        let n_orders = r.u32()?;
+        let mut slots: FxHashMap<u64, Handle> = FxHashMap::default();
+        for _ in 0..n_orders {
+            let o = read_order(&mut r, n_accounts, e.instruments.len() as u32)?;
+            if e.arena.is_full() {
+                return Err(bad("orders beyond capacity", n_orders as u64));
+            }
+            let h = e.arena.insert(o);
+            e.books[o.instrument as usize].side_mut(o.side).push_back(&mut e.arena, h.slot);
+            if let TimeInForce::Gtd(t) = o.tif {
+                e.expiries.push(t.0, o.order_id.0, h);
+            }
+            slots.insert(o.order_id.0, h);
+        }
+        for acct in 0..n_accounts {
+            for _ in 0..r.u32()? {
+                let oid = r.u64()?;
+                let h = slots.get(&oid).ok_or(bad("account order", oid))?;
+                e.accounts.link_order(&mut e.arena, acct, h.slot);
+            }
+        }
+        let n_ids = r.u64()?;
+        e.ids.reserve(n_ids as usize);
+        for _ in 0..n_ids {
+            let acct = r.u32()?;
+            let id = r.str("client order id")?;
+            let live = r.opt("live order", |r| r.u64())?;
+            let h = match live {
+                Some(oid) => *slots.get(&oid).ok_or(bad("live order", oid))?,
+                None => Handle::CLOSED,
+            };
+            e.ids.insert((acct, id), h);
+        }
+        r.finish()?;
+        Ok(e)
+    }
+}
+
+fn write_order(w: &mut Writer, o: &Order) {
+    w.u64(o.order_id.0).u32(o.account).u32(o.instrument).str(&o.id);
+    w.u8(o.side as u8).i64(o.price.0).i64(o.qty.0).i64(o.leaves.0);
+    w.opt(match o.tif {
+        TimeInForce::Gtd(t) => Some(t.0),
+        _ => None,
+    }, |w, t| {
+        w.i64(t);
+    });
+    w.u8(o.post_only as u8).u8(o.stp as u8).i64(o.entered.0);
+}
+
+fn read_order(r: &mut Reader, accounts: u32, instruments: u32) -> Result<Order, CodecError> {
+    let order_id = OrderId(r.u64()?);
+    let account = r.u32()?;
+    let instrument = r.u32()?;
+    if account >= accounts || instrument >= instruments {
+        return Err(bad("order owner or instrument", order_id.0));
+    }
+    let id = r.str("client order id")?;
+    let side = match r.u8()? {
+        0 => Side::Buy,
+        1 => Side::Sell,
+        v => return Err(bad("side", v as u64)),
+    };
+    let (price, qty, leaves) = (Price(r.i64()?), Qty(r.i64()?), Qty(r.i64()?));
+    let tif = r.opt("expire", |r| r.i64())?.map_or(TimeInForce::Gtc, |t| TimeInForce::Gtd(Timestamp(t)));
+    let post_only = r.u8()? == 1;
+    let stp = match r.u8()? {
+        0 => SelfTradePrevention::None,
+        1 => SelfTradePrevention::CancelTaker,
+        2 => SelfTradePrevention::CancelMaker,
+        3 => SelfTradePrevention::CancelBoth,
+        v => return Err(bad("stp", v as u64)),
+    };
+    Ok(Order {
+        order_id,
+        account,
+        instrument,
+        id,
+        side,
+        price,
+        qty,
+        leaves,
+        tif,
+        post_only,
+        stp,
+        entered: Timestamp(r.i64()?),
+        prev: NIL,
+        next: NIL,
+        acct_prev: NIL,
+        acct_next: NIL,
+    })
+}

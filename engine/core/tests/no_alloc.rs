@@ -1,0 +1,66 @@
+//! Proves the hot path allocates nothing after warm-up: a counting global allocator watches a
+//! second pass of a mixed workload (limit and market orders of every time in force, trades,
+//! amends, cancels, mass cancels, expiries, self-trade prevention) after a first pass warmed the
+//! engine's structures.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use tradestream_engine::{Engine, EngineConfig};
+
+mod support;
+use support::{pass, setup, Rng};
+
+struct Counting;
+
+static COUNTING: AtomicBool = AtomicBool::new(false);
+static ALLOCS: AtomicU64 = AtomicU64::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if COUNTING.load(Ordering::Relaxed) {
+            ALLOCS.fetch_add(1, Ordering::Relaxed);
+        }
+        // SAFETY: forwarded unchanged to the system allocator.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded unchanged to the system allocator.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if COUNTING.load(Ordering::Relaxed) {
+            ALLOCS.fetch_add(1, Ordering::Relaxed);
+        }
+        // SAFETY: forwarded unchanged to the system allocator.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+#[test]
+fn hot_path_allocates_nothing_after_warm_up() {
+    const N: u64 = 200_000;
+    let mut engine = Engine::new(EngineConfig {
+        capacity: 100_000,
+        expected_client_ids: 2 * N as usize + 16,
+        expected_accounts: 64,
+        levels_per_side: 64,
+        ..EngineConfig::default()
+    });
+    let mut sink = Vec::with_capacity(engine.max_events_per_command());
+    setup(&mut engine, &mut sink);
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut clock = 0;
+    let warm = pass(&mut engine, &mut sink, &mut rng, 0, N, &mut clock);
+
+    COUNTING.store(true, Ordering::SeqCst);
+    let measured = pass(&mut engine, &mut sink, &mut rng, N, N, &mut clock);
+    COUNTING.store(false, Ordering::SeqCst);
+
+    let allocs = ALLOCS.load(Ordering::SeqCst);
+    assert!(warm > 10_000 && measured > 10_000, "the workload must trade: {warm}, {measured}");
+    assert!(engine.open_orders() > 10, "orders must rest: {}", engine.open_orders());
+    assert_eq!(allocs, 0, "{allocs} allocations in {N} commands after warm-up");
+}

@@ -1,0 +1,252 @@
+//! Commands to bytes and back. Layout: version byte, tag byte, then the variant's fields.
+
+use super::wire::{CodecError, Reader, Writer};
+use super::FORMAT_VERSION;
+use crate::decimal::Grid;
+use crate::{
+    AccountId, Amount, Command, Controls, InstrumentId, InstrumentKind, InstrumentSpec, NewOrder,
+    OptionRight, OrderType, Price, Qty, SelfTradePrevention, Side, TimeInForce, Timestamp,
+};
+
+/// Upper bound of an encoded command's length (an `AddInstrument` with the longest names).
+pub const MAX_COMMAND_LEN: usize = 160;
+
+const ADD_INSTRUMENT: u8 = 1;
+const DEPOSIT: u8 = 2;
+const WITHDRAW: u8 = 3;
+const NEW: u8 = 4;
+const CANCEL: u8 = 5;
+const AMEND: u8 = 6;
+const MASS_CANCEL: u8 = 7;
+const TIME: u8 = 8;
+const SET_CONTROLS: u8 = 9;
+
+/// Appends the encoding of `cmd` to `out`.
+pub fn encode_command(cmd: &Command, out: &mut Vec<u8>) {
+    let mut w = Writer::new(out);
+    w.u8(FORMAT_VERSION);
+    match cmd {
+        Command::AddInstrument(s) => {
+            w.u8(ADD_INSTRUMENT).str(&s.symbol).str(&s.base).str(&s.quote);
+            kind(&mut w, &s.kind);
+            for g in [s.tick, s.lot] {
+                let (m, sc) = g.parts();
+                w.i128(m).u8(sc as u8);
+            }
+            w.i32(s.maker_fee_bps).i32(s.taker_fee_bps);
+        }
+        Command::Deposit { account, asset, amount } => {
+            w.u8(DEPOSIT).u64(account.0).str(asset).i128(amount.0);
+        }
+        Command::Withdraw { account, asset, amount, id } => {
+            w.u8(WITHDRAW).u64(account.0).str(asset).i128(amount.0).str(id);
+        }
+        Command::New(o) => {
+            w.u8(NEW).u64(o.account.0).u32(inst(o.instrument)).str(&o.id);
+            w.u8(o.side as u8).u8(o.order_type as u8).i64(o.price.0).i64(o.qty.0);
+            let (tif, expire) = match o.tif {
+                TimeInForce::Gtc => (0, 0),
+                TimeInForce::Ioc => (1, 0),
+                TimeInForce::Fok => (2, 0),
+                TimeInForce::Gtd(t) => (3, t.0),
+            };
+            w.u8(tif).i64(expire).u8(o.post_only as u8).u8(o.stp as u8);
+        }
+        Command::Cancel { account, instrument, id } => {
+            w.u8(CANCEL).u64(account.0).u32(inst(*instrument)).str(id);
+        }
+        Command::Amend { account, instrument, id, price, qty } => {
+            w.u8(AMEND).u64(account.0).u32(inst(*instrument)).str(id);
+            w.opt(*price, |w, p| {
+                w.i64(p.0);
+            });
+            w.opt(*qty, |w, q| {
+                w.i64(q.0);
+            });
+        }
+        Command::MassCancel { account, instrument } => {
+            w.u8(MASS_CANCEL).u64(account.0);
+            w.opt(*instrument, |w, i| {
+                w.u32(inst(i));
+            });
+        }
+        Command::Time { ts } => {
+            w.u8(TIME).i64(ts.0);
+        }
+        Command::SetControls { instrument, controls: c } => {
+            w.u8(SET_CONTROLS).u32(instrument.0);
+            w.opt(c.price_band_bps, |w, v| {
+                w.u32(v);
+            });
+            w.opt(c.reference_price, |w, v| {
+                w.i64(v.0);
+            });
+            w.opt(c.max_qty, |w, v| {
+                w.i64(v.0);
+            });
+            w.opt(c.max_notional, |w, v| {
+                w.i128(v.0);
+            });
+        }
+    }
+}
+
+/// An unlisted instrument is stored as `u32::MAX`.
+fn inst(i: Option<InstrumentId>) -> u32 {
+    i.map_or(u32::MAX, |i| i.0)
+}
+
+fn kind(w: &mut Writer, k: &InstrumentKind) {
+    match *k {
+        InstrumentKind::Spot => {
+            w.u8(0);
+        }
+        InstrumentKind::DatedFuture { expiry } => {
+            w.u8(1).i64(expiry.0);
+        }
+        InstrumentKind::Perpetual { funding_interval_ms } => {
+            w.u8(2).i64(funding_interval_ms);
+        }
+        InstrumentKind::Option { underlying, right, strike, expiry } => {
+            w.u8(3).u32(underlying.0).u8(right as u8).i64(strike.0).i64(expiry.0);
+        }
+        InstrumentKind::Binary { expiry } => {
+            w.u8(4).i64(expiry.0);
+        }
+        InstrumentKind::ComputeFuture { expiry, hours_per_contract } => {
+            w.u8(5).i64(expiry.0).u32(hours_per_contract);
+        }
+    }
+}
+
+/// Decodes one command; every byte must be used.
+pub fn decode_command(bytes: &[u8]) -> Result<Command, CodecError> {
+    let mut r = Reader::new(bytes);
+    let version = r.u8()?;
+    if version != FORMAT_VERSION {
+        return Err(CodecError::Version(version));
+    }
+    let cmd = match r.u8()? {
+        ADD_INSTRUMENT => {
+            let symbol = r.str("symbol")?;
+            let base = r.str("base")?;
+            let quote = r.str("quote")?;
+            let kind = read_kind(&mut r)?;
+            let tick = grid(&mut r, "tick")?;
+            let lot = grid(&mut r, "lot")?;
+            Command::AddInstrument(InstrumentSpec {
+                symbol,
+                kind,
+                base,
+                quote,
+                tick,
+                lot,
+                maker_fee_bps: r.i32()?,
+                taker_fee_bps: r.i32()?,
+            })
+        }
+        DEPOSIT => Command::Deposit { account: AccountId(r.u64()?), asset: r.str("asset")?, amount: Amount(r.i128()?) },
+        WITHDRAW => Command::Withdraw {
+            account: AccountId(r.u64()?),
+            asset: r.str("asset")?,
+            amount: Amount(r.i128()?),
+            id: r.str("id")?,
+        },
+        NEW => {
+            let account = AccountId(r.u64()?);
+            let instrument = read_inst(&mut r)?;
+            let id = r.str("id")?;
+            let side = match r.u8()? {
+                0 => Side::Buy,
+                1 => Side::Sell,
+                v => return Err(invalid("side", v)),
+            };
+            let order_type = match r.u8()? {
+                0 => OrderType::Limit,
+                1 => OrderType::Market,
+                v => return Err(invalid("order type", v)),
+            };
+            let price = Price(r.i64()?);
+            let qty = Qty(r.i64()?);
+            let (tif, expire) = (r.u8()?, r.i64()?);
+            let tif = match tif {
+                0 => TimeInForce::Gtc,
+                1 => TimeInForce::Ioc,
+                2 => TimeInForce::Fok,
+                3 => TimeInForce::Gtd(Timestamp(expire)),
+                v => return Err(invalid("time in force", v)),
+            };
+            let post_only = match r.u8()? {
+                0 => false,
+                1 => true,
+                v => return Err(invalid("post only", v)),
+            };
+            let stp = match r.u8()? {
+                0 => SelfTradePrevention::None,
+                1 => SelfTradePrevention::CancelTaker,
+                2 => SelfTradePrevention::CancelMaker,
+                3 => SelfTradePrevention::CancelBoth,
+                v => return Err(invalid("self-trade prevention", v)),
+            };
+            Command::New(NewOrder { account, instrument, id, side, order_type, price, qty, tif, post_only, stp })
+        }
+        CANCEL => Command::Cancel { account: AccountId(r.u64()?), instrument: read_inst(&mut r)?, id: r.str("id")? },
+        AMEND => Command::Amend {
+            account: AccountId(r.u64()?),
+            instrument: read_inst(&mut r)?,
+            id: r.str("id")?,
+            price: r.opt("price", |r| r.i64().map(Price))?,
+            qty: r.opt("qty", |r| r.i64().map(Qty))?,
+        },
+        MASS_CANCEL => Command::MassCancel { account: AccountId(r.u64()?), instrument: r.opt("instrument", read_inst)? },
+        TIME => Command::Time { ts: Timestamp(r.i64()?) },
+        SET_CONTROLS => Command::SetControls {
+            instrument: InstrumentId(r.u32()?),
+            controls: Controls {
+                price_band_bps: r.opt("price band", |r| r.u32())?,
+                reference_price: r.opt("reference price", |r| r.i64().map(Price))?,
+                max_qty: r.opt("max qty", |r| r.i64().map(Qty))?,
+                max_notional: r.opt("max notional", |r| r.i128().map(Amount))?,
+            },
+        },
+        tag => return Err(invalid("command tag", tag)),
+    };
+    r.finish()?;
+    Ok(cmd)
+}
+
+fn invalid(field: &'static str, value: u8) -> CodecError {
+    CodecError::Invalid { field, value: value as u64 }
+}
+
+fn read_inst(r: &mut Reader) -> Result<Option<InstrumentId>, CodecError> {
+    let v = r.u32()?;
+    Ok((v != u32::MAX).then_some(InstrumentId(v)))
+}
+
+fn grid(r: &mut Reader, field: &'static str) -> Result<Grid, CodecError> {
+    let m = r.i128()?;
+    let s = r.u8()?;
+    Grid::from_parts(m, s as u32).map_err(|_| CodecError::Invalid { field, value: s as u64 })
+}
+
+fn read_kind(r: &mut Reader) -> Result<InstrumentKind, CodecError> {
+    Ok(match r.u8()? {
+        0 => InstrumentKind::Spot,
+        1 => InstrumentKind::DatedFuture { expiry: Timestamp(r.i64()?) },
+        2 => InstrumentKind::Perpetual { funding_interval_ms: r.i64()? },
+        3 => InstrumentKind::Option {
+            underlying: InstrumentId(r.u32()?),
+            right: match r.u8()? {
+                0 => OptionRight::Call,
+                1 => OptionRight::Put,
+                v => return Err(invalid("option right", v)),
+            },
+            strike: Price(r.i64()?),
+            expiry: Timestamp(r.i64()?),
+        },
+        4 => InstrumentKind::Binary { expiry: Timestamp(r.i64()?) },
+        5 => InstrumentKind::ComputeFuture { expiry: Timestamp(r.i64()?), hours_per_contract: r.u32()? },
+        v => return Err(invalid("instrument kind", v)),
+    })
+}
