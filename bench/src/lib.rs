@@ -8,11 +8,11 @@
 pub mod driver;
 pub mod engine;
 pub mod machine;
+pub mod noise;
 pub mod ops;
 pub mod peers;
 pub mod report;
 pub mod rng;
-pub mod steal;
 pub mod venue;
 pub mod venues;
 pub mod workloads;

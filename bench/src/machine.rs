@@ -14,6 +14,8 @@ pub struct Machine {
     pub commit: String,
     /// Whether the CPU flags promise an invariant TSC (quanta then reads the TSC, else the OS).
     pub invariant_tsc: bool,
+    /// The 1-minute load average when the benchmark started (other work on these cores).
+    pub load: Option<f64>,
 }
 
 impl Machine {
@@ -34,13 +36,16 @@ impl Machine {
             cpu_model: field("model name").unwrap_or_else(|| "unknown".into()),
             commit: git_commit().unwrap_or_else(|| "unknown".into()),
             invariant_tsc: has("constant_tsc") && has("nonstop_tsc") && has("rdtscp"),
+            load: fs::read_to_string("/proc/loadavg")
+                .ok()
+                .and_then(|l| l.split_whitespace().next()?.parse().ok()),
         }
     }
 
     /// One line for the top of every table.
     pub fn describe(&self) -> String {
         format!(
-            "machine: {} cores, {}; clock: {}; commit {}",
+            "machine: {} cores, {}; clock: {}; load average {} at start; commit {}",
             self.cores,
             self.cpu_model,
             if self.invariant_tsc {
@@ -48,6 +53,8 @@ impl Machine {
             } else {
                 "no invariant TSC flag, quanta falls back to the OS clock"
             },
+            self.load
+                .map_or_else(|| "n/a".into(), |l| format!("{l:.2}")),
             self.commit
         )
     }
@@ -59,6 +66,7 @@ impl Machine {
             "cpu_model": self.cpu_model,
             "commit": self.commit,
             "invariant_tsc": self.invariant_tsc,
+            "load_average_1m": self.load,
         })
     }
 }

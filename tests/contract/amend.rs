@@ -555,3 +555,105 @@ fn crossing_amend_settles_at_the_maker_price() {
         ]),
     );
 }
+
+#[test]
+fn amend_of_a_sell_price_needs_no_extra_hold() {
+    // A sell holds qty of base whatever its price: moving the price needs nothing more.
+    check(
+        &ls![
+            deposit(4, "BTC", "1"),
+            sell(4, "a", "100", "1"),
+            amend(4, "a", Some("150"), None),
+            q_balance(4),
+        ],
+        &cat(vec![
+            ls![
+                acc(2, 4, "a", "sell", "100", "1"),
+                amd(3, 4, "a", "150", "1", "1"),
+            ],
+            bal2(4, 4, ("0", "1"), ("0", "0")),
+        ]),
+    );
+}
+
+#[test]
+fn lowering_a_buy_price_releases_hold() {
+    check(
+        &ls![
+            deposit(4, "USD", "200"),
+            buy(4, "a", "100", "2"),
+            amend(4, "a", Some("60"), None),
+            q_balance(4),
+        ],
+        &cat(vec![
+            ls![
+                acc(2, 4, "a", "buy", "100", "2"),
+                amd(3, 4, "a", "60", "2", "2"),
+            ],
+            bal2(4, 4, ("0", "0"), ("80", "120")),
+        ]),
+    );
+}
+
+#[test]
+fn post_only_amend_against_own_order_is_rejected() {
+    // docs: post_only looks at the best opposite price, own orders included.
+    check(
+        &ls![
+            sell(1, "own", "100", "1"),
+            buy_x(1, "p", "99", "1", r#""post_only":true"#),
+            amend(1, "p", Some("100"), None),
+            q_book(),
+        ],
+        &ls![
+            acc(1, 1, "own", "sell", "100", "1"),
+            acc(2, 1, "p", "buy", "99", "1"),
+            rej(3, 1, "p", "post_only_would_cross"),
+            book(4, &[("99", "1")], &[("100", "1")]),
+        ],
+    );
+}
+
+#[test]
+fn crossing_amend_applies_the_orders_own_stp() {
+    // AMBIGUITY: "trades at once, as an arriving order would" is read as: with the order's own
+    // stp. b has stp cancel_taker and meets its own account's ask: b's remainder is cancelled.
+    check(
+        &ls![
+            sell(2, "x", "100", "1"),
+            sell(1, "own", "100", "1"),
+            buy_x(1, "b", "99", "3", r#""stp":"cancel_taker""#),
+            amend(1, "b", Some("100"), None),
+            q_book(),
+        ],
+        &ls![
+            acc(1, 2, "x", "sell", "100", "1"),
+            acc(2, 1, "own", "sell", "100", "1"),
+            acc(3, 1, "b", "buy", "99", "3"),
+            amd(4, 1, "b", "100", "3", "3"),
+            trd(4, "100", "1", 2, "x", 1, "b", "buy"),
+            fill(4, 2, "x"),
+            cxl(4, 1, "b", "stp", "2"),
+            book(5, &[], &[("100", "1")]),
+        ],
+    );
+}
+
+#[test]
+fn crossing_amend_with_default_stp_trades_with_own_order() {
+    check(
+        &ls![
+            sell(1, "own", "100", "1"),
+            buy(1, "b", "99", "1"),
+            amend(1, "b", Some("100"), None),
+        ],
+        &ls![
+            acc(1, 1, "own", "sell", "100", "1"),
+            acc(2, 1, "b", "buy", "99", "1"),
+            amd(3, 1, "b", "100", "1", "1"),
+            trd(3, "100", "1", 1, "own", 1, "b", "buy"),
+            fill(3, 1, "own"),
+            fill(3, 1, "b"),
+        ],
+    );
+}

@@ -7,7 +7,7 @@
 //! what was held." Withdraw: "debit an account's available balance; `rejected`
 //! (`insufficient_balance`, with that `id`) if it is short". Queried with docs' `balance`/`fees`.
 //!
-//! We expect `held` to be exactly price x leaves (buy) or leaves (sell) of the open orders: when a
+//! AMBIGUITY: we expect `held` to be exactly price x leaves (buy) or leaves (sell) of the open orders: when a
 //! buy trades below its limit, the part of the hold it no longer needs goes back to `available`.
 
 use crate::support::*;
@@ -85,7 +85,11 @@ fn assets_are_listed_in_the_order_they_became_known() {
 #[test]
 fn buy_limit_holds_price_times_qty_of_quote() {
     check(
-        &ls![deposit(4, "USD", "1000"), buy(4, "b", "100.5", "2.5"), q_balance(4)],
+        &ls![
+            deposit(4, "USD", "1000"),
+            buy(4, "b", "100.5", "2.5"),
+            q_balance(4)
+        ],
         &cat(vec![
             ls![acc(2, 4, "b", "buy", "100.5", "2.5")],
             bal2(3, 4, ("0", "0"), ("748.75", "251.25")),
@@ -96,7 +100,11 @@ fn buy_limit_holds_price_times_qty_of_quote() {
 #[test]
 fn sell_limit_holds_qty_of_base() {
     check(
-        &ls![deposit(4, "BTC", "2"), sell(4, "s", "100", "1.25"), q_balance(4)],
+        &ls![
+            deposit(4, "BTC", "2"),
+            sell(4, "s", "100", "1.25"),
+            q_balance(4)
+        ],
         &cat(vec![
             ls![acc(2, 4, "s", "sell", "100", "1.25")],
             bal2(3, 4, ("0.75", "1.25"), ("0", "0")),
@@ -511,7 +519,12 @@ fn fees_are_truncated_toward_zero_at_1e_minus_18() {
 #[test]
 fn instrument_without_fee_fields_charges_nothing() {
     check(
-        &ls![sell(2, "s", "100", "1"), buy(1, "b", "100", "1"), q_fees(), q_balance(2)],
+        &ls![
+            sell(2, "s", "100", "1"),
+            buy(1, "b", "100", "1"),
+            q_fees(),
+            q_balance(2)
+        ],
         &cat(vec![
             ls![
                 acc(1, 2, "s", "sell", "100", "1"),
@@ -603,10 +616,7 @@ fn withdraw_of_an_unknown_or_unfunded_asset_is_insufficient_balance() {
 fn withdraw_request_ids_may_repeat() {
     // Request ids are echoed, not checked for uniqueness (the contract says nothing about it).
     check(
-        &ls![
-            withdraw(4, "USD", "1", "w"),
-            withdraw(4, "USD", "1", "w"),
-        ],
+        &ls![withdraw(4, "USD", "1", "w"), withdraw(4, "USD", "1", "w"),],
         &ls![
             rej(1, 4, "w", "insufficient_balance"),
             rej(2, 4, "w", "insufficient_balance"),
@@ -660,13 +670,15 @@ fn every_asset_is_conserved_across_accounts_and_the_fee_account() {
         let v: Value = serde_json::from_str(l).unwrap();
         match v["event"].as_str() {
             Some("balance") => {
-                *totals.entry(v["asset"].as_str().unwrap().into()).or_default() +=
-                    dec(&v["available"]) + dec(&v["held"]);
+                *totals
+                    .entry(v["asset"].as_str().unwrap().into())
+                    .or_default() += dec(&v["available"]) + dec(&v["held"]);
                 assert_eq!(v["held"], "0", "nothing is open at the end: {l}");
             }
             Some("fees") => {
-                *totals.entry(v["asset"].as_str().unwrap().into()).or_default() +=
-                    dec(&v["amount"]);
+                *totals
+                    .entry(v["asset"].as_str().unwrap().into())
+                    .or_default() += dec(&v["amount"]);
             }
             Some("trade") => trades += 1,
             Some("error") => panic!("unexpected error: {l}"),
@@ -728,5 +740,127 @@ fn exact_balances_after_a_multi_maker_fee_trade() {
                 fee(11, "ETH", "0.003"),
             ],
         ]),
+    );
+}
+
+#[test]
+fn ioc_and_fok_limit_orders_hold_at_their_limit_too() {
+    // "A new limit order needs what it could spend", whatever its tif.
+    check(
+        &ls![
+            deposit(4, "USD", "100"),
+            sell(2, "s", "40", "5"),
+            buy_x(4, "i", "100.5", "1", r#""tif":"ioc""#),
+            buy_x(4, "f", "100.5", "1", r#""tif":"fok""#),
+            buy_x(4, "g", "100", "1", r#""tif":"ioc""#),
+            q_balance(4),
+        ],
+        &cat(vec![
+            ls![
+                acc(2, 2, "s", "sell", "40", "5"),
+                rej(3, 4, "i", "insufficient_balance"),
+                rej(4, 4, "f", "insufficient_balance"),
+                acc(5, 4, "g", "buy", "100", "1"),
+                trd(5, "40", "1", 2, "s", 4, "g", "buy"),
+                fill(5, 4, "g"),
+            ],
+            bal2(6, 4, ("1", "0"), ("60", "0")),
+        ]),
+    );
+}
+
+#[test]
+fn market_buy_fee_is_in_base_and_does_not_limit_affordability() {
+    check(
+        &ls![
+            FEE_ETH,
+            deposit(4, "ETH", "10"),
+            deposit(5, "USD", "2000"),
+            eth(4, "s", "sell", "200", "10"),
+            new_order("ETH-USD", 5, "m", "buy", "market", None, "10", ""),
+            q_balance(5),
+            q_fees(),
+        ],
+        &cat(vec![
+            ls![
+                acc_s(4, 4, "s", "ETH-USD", "sell", Some("200"), "10"),
+                acc_s(5, 5, "m", "ETH-USD", "buy", None, "10"),
+                trd_s(5, "ETH-USD", "200", "10", 4, "s", 5, "m", "buy"),
+                fill(5, 4, "s"),
+                fill(5, 5, "m"),
+            ],
+            bal3(6, 5, ("0", "0"), ("0", "0"), ("9.99", "0")),
+            ls![
+                fee(7, "BTC", "0"),
+                fee(7, "USD", "-0.4"),
+                fee(7, "ETH", "0.01"),
+            ],
+        ]),
+    );
+}
+
+#[test]
+fn a_rebate_truncated_to_nothing_prints_as_zero() {
+    // 1 DUST at 1e-18 USD: the maker seller's -3 bps on 1e-18 is -0.0003e-18, truncated to 0,
+    // which must print as "0" (not "-0").
+    let one = "0.000000000000000001";
+    check(
+        &ls![
+            r#"{"op":"instrument","symbol":"DUST-USD","kind":"spot","base":"DUST","quote":"USD","tick":"0.000000000000000001","lot":"1","maker_fee_bps":-3,"taker_fee_bps":10}"#,
+            deposit(4, "DUST", "1"),
+            deposit(5, "USD", "1"),
+            new_order("DUST-USD", 4, "s", "sell", "limit", Some(one), "1", ""),
+            new_order("DUST-USD", 5, "b", "buy", "limit", Some(one), "1", ""),
+            q_balance(4),
+            q_fees(),
+        ],
+        &ls![
+            acc_s(4, 4, "s", "DUST-USD", "sell", Some(one), "1"),
+            acc_s(5, 5, "b", "DUST-USD", "buy", Some(one), "1"),
+            trd_s(5, "DUST-USD", one, "1", 4, "s", 5, "b", "buy"),
+            fill(5, 4, "s"),
+            fill(5, 5, "b"),
+            bal(6, 4, "BTC", "0", "0"),
+            bal(6, 4, "USD", one, "0"),
+            bal(6, 4, "DUST", "0", "0"),
+            fee(7, "BTC", "0"),
+            fee(7, "USD", "0"),
+            fee(7, "DUST", "0.001"),
+        ],
+    );
+}
+
+#[test]
+fn a_hold_too_large_for_any_balance_is_insufficient_balance() {
+    // price x qty here is about 3.6e35 USD, beyond what 10^-18 units in an i128 can hold: the
+    // engine must answer, not overflow.
+    check(
+        &ls![
+            buy(1, "a", "4000000000000000000", "90000000000000000"),
+            buy(1, "b", "100", "1"),
+        ],
+        &ls![
+            rej(1, 1, "a", "insufficient_balance"),
+            acc(2, 1, "b", "buy", "100", "1"),
+        ],
+    );
+}
+
+#[test]
+fn market_fok_sell_counts_only_available_base() {
+    check(
+        &ls![
+            deposit(4, "BTC", "1"),
+            buy(2, "b", "100", "5"),
+            mkt_x(4, "m", "sell", "1.01", r#""tif":"fok""#),
+            mkt_x(4, "n", "sell", "1", r#""tif":"fok""#),
+        ],
+        &ls![
+            acc(2, 2, "b", "buy", "100", "5"),
+            rej(3, 4, "m", "fok_unfilled"),
+            acc_mkt(4, 4, "n", "sell", "1"),
+            trd(4, "100", "1", 2, "b", 4, "n", "sell"),
+            fill(4, 4, "n"),
+        ],
     );
 }

@@ -60,7 +60,10 @@ fn cancelled_order_no_longer_matches() {
 
 #[test]
 fn cancel_of_an_unknown_id_is_unknown_order() {
-    check(&ls![cancel(1, "nope")], &ls![rej(1, 1, "nope", "unknown_order")]);
+    check(
+        &ls![cancel(1, "nope")],
+        &ls![rej(1, 1, "nope", "unknown_order")],
+    );
 }
 
 #[test]
@@ -151,7 +154,11 @@ fn cancel_naming_another_symbol_is_unknown_order() {
 #[test]
 fn cancel_in_an_unknown_symbol_is_unknown_symbol() {
     check(
-        &ls![buy(1, "a", "100", "1"), cancel_s("NOPE", 1, "a"), cancel_s("NOPE", 1, "zz")],
+        &ls![
+            buy(1, "a", "100", "1"),
+            cancel_s("NOPE", 1, "a"),
+            cancel_s("NOPE", 1, "zz")
+        ],
         &ls![
             acc(1, 1, "a", "buy", "100", "1"),
             rej(2, 1, "a", "unknown_symbol"),
@@ -348,7 +355,11 @@ fn mass_cancel_with_nothing_to_cancel_gives_no_event() {
 fn mass_cancel_of_an_unknown_symbol_gives_no_event() {
     // docs: "`mass_cancel` naming an unknown symbol ... produces no event."
     check(
-        &ls![buy(1, "a", "100", "1"), mass_cancel(1, Some("NOPE")), q_book()],
+        &ls![
+            buy(1, "a", "100", "1"),
+            mass_cancel(1, Some("NOPE")),
+            q_book()
+        ],
         &ls![
             acc(1, 1, "a", "buy", "100", "1"),
             book(3, &[("100", "1")], &[]),
@@ -359,7 +370,11 @@ fn mass_cancel_of_an_unknown_symbol_gives_no_event() {
 #[test]
 fn mass_cancel_twice_cancels_nothing_the_second_time() {
     check(
-        &ls![buy(1, "a", "100", "1"), mass_cancel(1, None), mass_cancel(1, None)],
+        &ls![
+            buy(1, "a", "100", "1"),
+            mass_cancel(1, None),
+            mass_cancel(1, None)
+        ],
         &ls![
             acc(1, 1, "a", "buy", "100", "1"),
             cxl(2, 1, "a", "mass", "1"),

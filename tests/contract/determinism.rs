@@ -56,7 +56,9 @@ fn scenario() -> Vec<String> {
 }
 
 fn hex_ok(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
 }
 
 #[test]
@@ -64,7 +66,10 @@ fn same_input_twice_gives_identical_bytes_and_state_hash() {
     let input = text(&scenario());
     let (out1, sum1) = run_bytes(input.as_bytes(), &Default::default());
     let (out2, sum2) = run_bytes(input.as_bytes(), &Default::default());
-    assert!(out1.lines().count() > 30, "scenario should produce many events:\n{out1}");
+    assert!(
+        out1.lines().count() > 30,
+        "scenario should produce many events:\n{out1}"
+    );
     assert_eq!(out1, out2);
     assert_eq!(sum1.state_hash, sum2.state_hash);
     assert_eq!(sum1.lines, sum2.lines);
@@ -108,7 +113,10 @@ fn seq_never_decreases_and_names_the_input_line() {
     for l in split_output(&out) {
         let v: serde_json::Value = serde_json::from_str(&l).unwrap();
         let seq = v["seq"].as_u64().unwrap();
-        assert!(seq >= last && seq >= 1 && seq as usize <= lines.len(), "{l}");
+        assert!(
+            seq >= last && seq >= 1 && seq as usize <= lines.len(),
+            "{l}"
+        );
         last = seq;
     }
 }
@@ -220,7 +228,10 @@ fn binary_limit_flags_match_library_options() {
     let (lib_out, _) = run_bytes(input.as_bytes(), &opts(1, 2));
     assert!(lib_out.contains("too_many_orders"), "{lib_out}");
     assert!(lib_out.contains("engine_capacity"), "{lib_out}");
-    let out = run_bin(&["--max-open-orders", "1", "--capacity", "2"], input.as_bytes());
+    let out = run_bin(
+        &["--max-open-orders", "1", "--capacity", "2"],
+        input.as_bytes(),
+    );
     assert!(out.status.success(), "{out:?}");
     assert_eq!(String::from_utf8(out.stdout).unwrap(), lib_out);
 }
@@ -244,4 +255,70 @@ fn binary_on_empty_input_prints_nothing() {
     let out = run_bin(&[], b"");
     assert!(out.status.success(), "{out:?}");
     assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn binary_fails_when_the_input_file_cannot_be_read() {
+    // "the exit status is 0 unless the input could not be read"
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-such-dir/none.jsonl");
+    let out = bin()
+        .arg("simulate")
+        .arg("--input")
+        .arg(&path)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "{out:?}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn binary_answers_each_line_before_its_input_ends() {
+    // A driver that writes one line and waits for the answer must get it (docs: output is
+    // flushed whenever the input runs dry).
+    use std::io::{BufRead, BufReader as Reader};
+    use std::sync::mpsc;
+    use std::time::Duration;
+    let mut child = bin()
+        .arg("simulate")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for l in Reader::new(stdout).lines() {
+            if tx.send(l.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    writeln!(stdin, "{}", SETUP[0]).unwrap();
+    writeln!(stdin, r#"{{"op":"fees"}}"#).unwrap();
+    stdin.flush().unwrap();
+    let first = rx.recv_timeout(Duration::from_secs(20));
+    let second = rx.recv_timeout(Duration::from_secs(20));
+    writeln!(stdin, "not json").unwrap();
+    stdin.flush().unwrap();
+    let third = rx.recv_timeout(Duration::from_secs(20));
+    drop(stdin);
+    let status = child.wait().unwrap();
+    reader.join().unwrap();
+    assert_eq!(
+        first.as_deref(),
+        Ok(r#"{"seq":2,"event":"fees","asset":"BTC","amount":"0"}"#)
+    );
+    assert_eq!(
+        second.as_deref(),
+        Ok(r#"{"seq":2,"event":"fees","asset":"USD","amount":"0"}"#)
+    );
+    let third = third.expect("no answer to the third line before stdin closed");
+    assert!(
+        third.starts_with(r#"{"seq":3,"event":"error","line":3,"#),
+        "{third}"
+    );
+    assert!(status.success());
 }

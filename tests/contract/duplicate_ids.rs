@@ -24,7 +24,11 @@ fn id_of_an_open_order_is_a_duplicate_and_the_original_is_untouched() {
 #[test]
 fn id_reused_after_cancel_is_a_duplicate() {
     check(
-        &ls![buy(1, "a", "100", "1"), cancel(1, "a"), buy(1, "a", "100", "1")],
+        &ls![
+            buy(1, "a", "100", "1"),
+            cancel(1, "a"),
+            buy(1, "a", "100", "1")
+        ],
         &ls![
             acc(1, 1, "a", "buy", "100", "1"),
             cxl(2, 1, "a", "user", "1"),
@@ -189,7 +193,11 @@ fn ids_are_unique_across_symbols_of_one_account() {
 #[test]
 fn ids_are_case_sensitive_strings() {
     check(
-        &ls![buy(1, "a", "100", "1"), buy(1, "A", "100", "1"), buy(1, "a ", "100", "1")],
+        &ls![
+            buy(1, "a", "100", "1"),
+            buy(1, "A", "100", "1"),
+            buy(1, "a ", "100", "1")
+        ],
         &ls![
             acc(1, 1, "a", "buy", "100", "1"),
             acc(2, 1, "A", "buy", "100", "1"),

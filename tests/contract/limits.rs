@@ -338,7 +338,9 @@ fn max_notional_limits_price_times_qty_of_limit_orders_only() {
 fn omitted_control_fields_turn_controls_off() {
     check(
         &ls![
-            controls(r#""max_qty":"1","max_notional":"10","price_band_bps":1,"reference_price":"100""#),
+            controls(
+                r#""max_qty":"1","max_notional":"10","price_band_bps":1,"reference_price":"100""#
+            ),
             buy(1, "a", "100", "2"),
             controls(""),
             buy(1, "a", "50", "2"),
@@ -359,6 +361,57 @@ fn controls_are_per_instrument() {
         &ls![
             acc_s(3, 1, "e", "ETH-USD", "buy", Some("10"), "5"),
             rej(4, 1, "b", "max_qty"),
+        ],
+    );
+}
+
+#[test]
+fn controls_fields_are_validated() {
+    // docs: price_band_bps integer 1..=100000; reference_price, max_qty, max_notional decimals.
+    let base = r#"{"op":"controls","symbol":"BTC-USD","price_band_bps":100,"reference_price":"100","max_qty":"5","max_notional":"1000"}"#;
+    let mut cases = Vec::new();
+    for (k, vals) in [
+        (
+            "price_band_bps",
+            &["0", "-1", "100001", r#""100""#, "1.5", "true"][..],
+        ),
+        (
+            "reference_price",
+            &["100", r#""1e2""#, r#""abc""#, "true"][..],
+        ),
+        ("max_qty", &["5", r#""5.""#, r#""NaN""#][..]),
+        ("max_notional", &["1000", r#""+1000""#, "null"][..]),
+        ("symbol", &["1", r#""""#, "null"][..]),
+    ] {
+        for v in vals {
+            // The erroring controls line must not install anything: b (qty 6, notional 600 @
+            // 100) is accepted.
+            cases.push((
+                format!("{k}={v}"),
+                ls![with_field(base, k, v), buy(1, "b", "100", "6")],
+                ls![err(1), acc(2, 1, "b", "buy", "100", "6")],
+            ));
+        }
+    }
+    check_cases(cases);
+}
+
+#[test]
+fn price_band_bounds_of_the_allowed_range_are_fine() {
+    check(
+        &ls![
+            controls(r#""price_band_bps":100000,"reference_price":"100""#),
+            buy(1, "a", "1100", "0.01"),
+            buy(1, "b", "1100.5", "0.01"),
+            controls(r#""price_band_bps":1,"reference_price":"100""#),
+            buy(1, "c", "100", "0.01"),
+            buy(1, "d", "99.5", "0.01"),
+        ],
+        &ls![
+            acc(2, 1, "a", "buy", "1100", "0.01"),
+            rej(3, 1, "b", "price_band"),
+            acc(5, 1, "c", "buy", "100", "0.01"),
+            rej(6, 1, "d", "price_band"),
         ],
     );
 }

@@ -51,14 +51,21 @@ fn unknown_symbol_is_rejected() {
             new_order("ETH-USD", 1, "e", "buy", "limit", Some("10"), "1", ""),
             new_order("btc-usd", 1, "e", "buy", "limit", Some("10"), "1", ""),
         ],
-        &ls![rej(1, 1, "e", "unknown_symbol"), rej(2, 1, "e", "unknown_symbol")],
+        &ls![
+            rej(1, 1, "e", "unknown_symbol"),
+            rej(2, 1, "e", "unknown_symbol")
+        ],
     );
 }
 
 #[test]
 fn non_crossing_orders_do_not_trade() {
     check(
-        &ls![sell(2, "s", "100.5", "1"), buy(1, "b", "100", "1"), q_book()],
+        &ls![
+            sell(2, "s", "100.5", "1"),
+            buy(1, "b", "100", "1"),
+            q_book()
+        ],
         &ls![
             acc(1, 2, "s", "sell", "100.5", "1"),
             acc(2, 1, "b", "buy", "100", "1"),
@@ -204,7 +211,11 @@ fn partially_filled_maker_gets_no_filled_and_keeps_its_place() {
 #[test]
 fn partially_filled_taker_rests_its_remainder_with_no_event() {
     check(
-        &ls![sell(2, "s", "100", "1"), buy(1, "b", "100.5", "3"), q_book()],
+        &ls![
+            sell(2, "s", "100", "1"),
+            buy(1, "b", "100.5", "3"),
+            q_book()
+        ],
         &ls![
             acc(1, 2, "s", "sell", "100", "1"),
             acc(2, 1, "b", "buy", "100.5", "3"),
@@ -365,7 +376,11 @@ fn market_remainder_is_cancelled_ioc_remainder() {
 #[test]
 fn market_order_on_an_empty_side_is_cancelled_whole() {
     check(
-        &ls![buy(2, "bid", "100", "1"), mkt_buy(1, "m", "3"), mkt_sell(1, "n", "0.5")],
+        &ls![
+            buy(2, "bid", "100", "1"),
+            mkt_buy(1, "m", "3"),
+            mkt_sell(1, "n", "0.5")
+        ],
         &ls![
             acc(1, 2, "bid", "buy", "100", "1"),
             acc_mkt(2, 1, "m", "buy", "3"),
@@ -511,7 +526,11 @@ fn book_aggregates_levels_best_first_and_honours_depth() {
                 &[("101", "0.75"), ("102", "1")],
             ),
             book(9, &[("100", "1")], &[("101", "0.75")]),
-            book(10, &[("100", "1"), ("99", "3")], &[("101", "0.75"), ("102", "1")]),
+            book(
+                10,
+                &[("100", "1"), ("99", "3")],
+                &[("101", "0.75"), ("102", "1")]
+            ),
         ],
     );
 }
@@ -554,4 +573,40 @@ fn order_ids_and_trade_ids_are_unique() {
     }
     assert_eq!(accepted, 8, "{out:#?}");
     assert_eq!(trades, 5, "{out:#?}");
+}
+
+#[test]
+fn book_depth_defaults_to_10_levels() {
+    // docs: `depth` defaults to 10.
+    let mut lines = Vec::new();
+    for i in 0..12 {
+        lines.push(buy(1, &format!("b{i}"), &format!("{}", 100 - i), "1"));
+    }
+    lines.push(q_book());
+    let out = run_with(&Default::default(), &lines);
+    let last: Value = serde_json::from_str(out.last().unwrap()).unwrap();
+    let bids = last["bids"].as_array().unwrap();
+    assert_eq!(bids.len(), 10, "{last}");
+    assert_eq!(bids[0], serde_json::json!(["100", "1"]));
+    assert_eq!(bids[9], serde_json::json!(["91", "1"]));
+}
+
+#[test]
+fn the_largest_account_number_is_echoed_exactly() {
+    const MAX: u64 = 9_223_372_036_854_775_807;
+    check(
+        &ls![
+            deposit(MAX, "USD", "100"),
+            buy(MAX, "a", "100", "1"),
+            sell(2, "s", "100", "0.5"),
+            cancel(MAX, "a"),
+        ],
+        &ls![
+            acc(2, MAX, "a", "buy", "100", "1"),
+            acc(3, 2, "s", "sell", "100", "0.5"),
+            trd(3, "100", "0.5", MAX, "a", 2, "s", "sell"),
+            fill(3, 2, "s"),
+            cxl(4, MAX, "a", "user", "0.5"),
+        ],
+    );
 }

@@ -9,7 +9,11 @@ const PO: &str = r#""post_only":true"#;
 #[test]
 fn post_only_buy_below_the_best_ask_rests() {
     check(
-        &ls![sell(2, "s", "100", "1"), buy_x(1, "p", "99.5", "1", PO), q_book()],
+        &ls![
+            sell(2, "s", "100", "1"),
+            buy_x(1, "p", "99.5", "1", PO),
+            q_book()
+        ],
         &ls![
             acc(1, 2, "s", "sell", "100", "1"),
             acc(2, 1, "p", "buy", "99.5", "1"),
@@ -21,7 +25,11 @@ fn post_only_buy_below_the_best_ask_rests() {
 #[test]
 fn post_only_buy_at_the_best_ask_is_rejected() {
     check(
-        &ls![sell(2, "s", "100", "1"), buy_x(1, "p", "100", "1", PO), q_book()],
+        &ls![
+            sell(2, "s", "100", "1"),
+            buy_x(1, "p", "100", "1", PO),
+            q_book()
+        ],
         &ls![
             acc(1, 2, "s", "sell", "100", "1"),
             rej(2, 1, "p", "post_only_would_cross"),
@@ -44,7 +52,11 @@ fn post_only_buy_above_the_best_ask_is_rejected() {
 #[test]
 fn post_only_sell_at_the_best_bid_is_rejected() {
     check(
-        &ls![buy(2, "b", "100", "1"), sell_x(1, "p", "100", "1", PO), q_book()],
+        &ls![
+            buy(2, "b", "100", "1"),
+            sell_x(1, "p", "100", "1", PO),
+            q_book()
+        ],
         &ls![
             acc(1, 2, "b", "buy", "100", "1"),
             rej(2, 1, "p", "post_only_would_cross"),
@@ -67,7 +79,11 @@ fn post_only_sell_above_the_best_bid_rests() {
 #[test]
 fn post_only_on_an_empty_book_rests() {
     check(
-        &ls![buy_x(1, "p", "100", "1", PO), sell_x(2, "q", "101", "1", PO), q_book()],
+        &ls![
+            buy_x(1, "p", "100", "1", PO),
+            sell_x(2, "q", "101", "1", PO),
+            q_book()
+        ],
         &ls![
             acc(1, 1, "p", "buy", "100", "1"),
             acc(2, 2, "q", "sell", "101", "1"),
@@ -82,8 +98,20 @@ fn post_only_against_own_order_is_rejected_even_with_stp() {
         &ls![
             sell(1, "own", "100", "1"),
             buy_x(1, "p", "100", "1", PO),
-            buy_x(1, "q", "100", "1", r#""post_only":true,"stp":"cancel_maker""#),
-            buy_x(1, "r", "100", "1", r#""post_only":true,"stp":"cancel_taker""#),
+            buy_x(
+                1,
+                "q",
+                "100",
+                "1",
+                r#""post_only":true,"stp":"cancel_maker""#
+            ),
+            buy_x(
+                1,
+                "r",
+                "100",
+                "1",
+                r#""post_only":true,"stp":"cancel_taker""#
+            ),
             q_book(),
         ],
         &ls![
@@ -99,7 +127,10 @@ fn post_only_against_own_order_is_rejected_even_with_stp() {
 #[test]
 fn post_only_false_trades_normally() {
     check(
-        &ls![sell(2, "s", "100", "1"), buy_x(1, "p", "100", "1", r#""post_only":false"#)],
+        &ls![
+            sell(2, "s", "100", "1"),
+            buy_x(1, "p", "100", "1", r#""post_only":false"#)
+        ],
         &ls![
             acc(1, 2, "s", "sell", "100", "1"),
             acc(2, 1, "p", "buy", "100", "1"),

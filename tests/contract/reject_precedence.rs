@@ -226,10 +226,46 @@ fn many_problems_at_once_give_the_first() {
     // Known symbol and the rest: invalid_price.
     check(
         &ls![
-            new_order("NOPE", 4, "a", "buy", "limit", Some("0"), "0", r#""tif":"gtd","expire":0,"post_only":true"#),
-            new_order("BTC-USD", 4, "a", "buy", "limit", Some("0"), "0", r#""tif":"gtd","expire":0,"post_only":true"#),
-            new_order("BTC-USD", 4, "a", "buy", "limit", Some("1"), "0", r#""tif":"gtd","expire":0,"post_only":true"#),
-            new_order("BTC-USD", 4, "a", "buy", "limit", Some("1"), "1", r#""tif":"gtd","expire":0,"post_only":true"#),
+            new_order(
+                "NOPE",
+                4,
+                "a",
+                "buy",
+                "limit",
+                Some("0"),
+                "0",
+                r#""tif":"gtd","expire":0,"post_only":true"#
+            ),
+            new_order(
+                "BTC-USD",
+                4,
+                "a",
+                "buy",
+                "limit",
+                Some("0"),
+                "0",
+                r#""tif":"gtd","expire":0,"post_only":true"#
+            ),
+            new_order(
+                "BTC-USD",
+                4,
+                "a",
+                "buy",
+                "limit",
+                Some("1"),
+                "0",
+                r#""tif":"gtd","expire":0,"post_only":true"#
+            ),
+            new_order(
+                "BTC-USD",
+                4,
+                "a",
+                "buy",
+                "limit",
+                Some("1"),
+                "1",
+                r#""tif":"gtd","expire":0,"post_only":true"#
+            ),
         ],
         &ls![
             rej(1, 4, "a", "unknown_symbol"),
@@ -269,7 +305,10 @@ fn amend_unknown_order_before_invalid_price() {
 #[test]
 fn amend_invalid_price_before_invalid_qty() {
     check(
-        &ls![buy(1, "a", "100", "1"), amend(1, "a", Some("100.25"), Some("0"))],
+        &ls![
+            buy(1, "a", "100", "1"),
+            amend(1, "a", Some("100.25"), Some("0"))
+        ],
         &ls![
             acc(1, 1, "a", "buy", "100", "1"),
             rej(2, 1, "a", "invalid_price"),

@@ -48,7 +48,10 @@ fn explicit_stp_none_allows_self_trade_and_balances_net_to_zero() {
 #[test]
 fn stp_applies_only_to_the_same_account() {
     check(
-        &ls![sell(2, "x", "100", "1"), buy_x(1, "b", "100", "1", &stp("cancel_both"))],
+        &ls![
+            sell(2, "x", "100", "1"),
+            buy_x(1, "b", "100", "1", &stp("cancel_both"))
+        ],
         &ls![
             acc(1, 2, "x", "sell", "100", "1"),
             acc(2, 1, "b", "buy", "100", "1"),
@@ -382,6 +385,98 @@ fn stp_does_not_trigger_when_own_order_does_not_cross() {
             fill(3, 2, "x"),
             fill(3, 1, "b"),
             book(4, &[], &[("101", "1")]),
+        ],
+    );
+}
+
+#[test]
+fn stp_cancel_taker_releases_the_takers_hold() {
+    check(
+        &ls![
+            deposit(4, "BTC", "1"),
+            deposit(4, "USD", "200"),
+            sell(4, "own", "100", "1"),
+            buy_x(4, "b", "100", "2", &stp("cancel_taker")),
+            q_balance(4),
+        ],
+        &cat(vec![
+            ls![
+                acc(3, 4, "own", "sell", "100", "1"),
+                acc(4, 4, "b", "buy", "100", "2"),
+                cxl(4, 4, "b", "stp", "2"),
+            ],
+            bal2(5, 4, ("0", "1"), ("200", "0")),
+        ]),
+    );
+}
+
+#[test]
+fn own_orders_behind_the_filled_quantity_are_not_touched() {
+    check(
+        &ls![
+            sell(2, "x", "100", "2"),
+            sell(1, "own", "100", "1"),
+            buy_x(1, "b", "100", "2", &stp("cancel_maker")),
+            q_book(),
+        ],
+        &ls![
+            acc(1, 2, "x", "sell", "100", "2"),
+            acc(2, 1, "own", "sell", "100", "1"),
+            acc(3, 1, "b", "buy", "100", "2"),
+            trd(3, "100", "2", 2, "x", 1, "b", "buy"),
+            fill(3, 2, "x"),
+            fill(3, 1, "b"),
+            book(4, &[], &[("100", "1")]),
+        ],
+    );
+}
+
+#[test]
+fn cancel_both_on_a_market_order() {
+    check(
+        &ls![
+            sell(1, "own", "100", "1"),
+            sell(2, "x", "101", "1"),
+            mkt_x(1, "m", "buy", "2", &stp("cancel_both")),
+            q_book(),
+        ],
+        &ls![
+            acc(1, 1, "own", "sell", "100", "1"),
+            acc(2, 2, "x", "sell", "101", "1"),
+            acc_mkt(3, 1, "m", "buy", "2"),
+            cxl(3, 1, "own", "stp", "1"),
+            cxl(3, 1, "m", "stp", "2"),
+            book(4, &[], &[("101", "1")]),
+        ],
+    );
+}
+
+#[test]
+fn self_trade_pays_both_fees() {
+    // One account is maker seller (-2 bps rebate on 2000 USD = +0.4) and taker buyer (10 bps of
+    // 10 ETH = 0.01 ETH).
+    check(
+        &ls![
+            r#"{"op":"instrument","symbol":"ETH-USD","kind":"spot","base":"ETH","quote":"USD","tick":"0.1","lot":"0.1","maker_fee_bps":-2,"taker_fee_bps":10}"#,
+            deposit(4, "ETH", "10"),
+            deposit(4, "USD", "2000"),
+            new_order("ETH-USD", 4, "s", "sell", "limit", Some("200"), "10", ""),
+            new_order("ETH-USD", 4, "b", "buy", "limit", Some("200"), "10", ""),
+            q_balance(4),
+            q_fees(),
+        ],
+        &ls![
+            acc_s(4, 4, "s", "ETH-USD", "sell", Some("200"), "10"),
+            acc_s(5, 4, "b", "ETH-USD", "buy", Some("200"), "10"),
+            trd_s(5, "ETH-USD", "200", "10", 4, "s", 4, "b", "buy"),
+            fill(5, 4, "s"),
+            fill(5, 4, "b"),
+            bal(6, 4, "BTC", "0", "0"),
+            bal(6, 4, "USD", "2000.4", "0"),
+            bal(6, 4, "ETH", "9.99", "0"),
+            fee(7, "BTC", "0"),
+            fee(7, "USD", "-0.4"),
+            fee(7, "ETH", "0.01"),
         ],
     );
 }

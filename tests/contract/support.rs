@@ -49,6 +49,8 @@ pub const ETH_USD: &str = r#"{"op":"instrument","symbol":"ETH-USD","kind":"spot"
 // Running
 // ---------------------------------------------------------------------------------------------
 
+/// Options with the given limits (set field by field so new `Options` fields keep defaults).
+#[allow(clippy::field_reassign_with_default)]
 pub fn opts(max_open_orders: u32, capacity: u32) -> Options {
     let mut o = Options::default();
     o.max_open_orders = max_open_orders;
@@ -222,7 +224,9 @@ fn mismatch(actual_raw: &str, offset: i64, expected_raw: &str) -> Option<String>
     let keys_a = top_level_keys(actual_raw);
     let keys_e: Vec<String> = top_level_keys(expected_raw);
     if keys_a != keys_e {
-        return Some(format!("keys differ: actual {keys_a:?}, expected {keys_e:?}"));
+        return Some(format!(
+            "keys differ: actual {keys_a:?}, expected {keys_e:?}"
+        ));
     }
     let is_error = exp.get("event") == Some(&Value::String("error".into()));
     for (k, ev) in exp {
@@ -398,7 +402,10 @@ pub fn amend_s(sym: &str, acct: u64, id: &str, price: Option<&str>, qty: Option<
 
 pub fn mass_cancel(acct: u64, sym: Option<&str>) -> String {
     match sym {
-        Some(s) => format!(r#"{{"op":"mass_cancel","account":{acct},"symbol":{}}}"#, js(s)),
+        Some(s) => format!(
+            r#"{{"op":"mass_cancel","account":{acct},"symbol":{}}}"#,
+            js(s)
+        ),
         None => format!(r#"{{"op":"mass_cancel","account":{acct}}}"#),
     }
 }
@@ -624,9 +631,7 @@ pub fn check_cases(cases: Vec<(String, Vec<String>, Vec<String>)>) {
     let total = cases.len();
     let mut failures = Vec::new();
     for (label, lines, expected) in cases {
-        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            check(&lines, &expected)
-        }));
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&lines, &expected)));
         if let Err(e) = r {
             failures.push(format!("=== case {label}\n{}", panic_text(e)));
         }

@@ -19,7 +19,11 @@ fn fok_stp(stp: &str) -> String {
 #[test]
 fn ioc_partial_fill_cancels_the_remainder() {
     check(
-        &ls![sell(2, "a", "100", "1"), buy_x(1, "i", "100", "3", IOC), q_book()],
+        &ls![
+            sell(2, "a", "100", "1"),
+            buy_x(1, "i", "100", "3", IOC),
+            q_book()
+        ],
         &ls![
             acc(1, 2, "a", "sell", "100", "1"),
             acc(2, 1, "i", "buy", "100", "3"),
@@ -34,7 +38,12 @@ fn ioc_partial_fill_cancels_the_remainder() {
 #[test]
 fn ioc_with_nothing_to_match_is_accepted_then_cancelled() {
     check(
-        &ls![sell(2, "a", "101", "1"), sell_x(1, "i", "101", "3", IOC), buy_x(1, "j", "100", "0.5", IOC), q_book()],
+        &ls![
+            sell(2, "a", "101", "1"),
+            sell_x(1, "i", "101", "3", IOC),
+            buy_x(1, "j", "100", "0.5", IOC),
+            q_book()
+        ],
         &ls![
             acc(1, 2, "a", "sell", "101", "1"),
             acc(2, 1, "i", "sell", "101", "3"),
@@ -108,15 +117,13 @@ fn fok_fills_in_full_across_makers() {
 fn fok_that_cannot_fill_in_full_is_rejected_and_changes_nothing() {
     // Liquidity beyond the limit price does not count.
     check(
-        &cat(vec![
-            ls![
-                sell(2, "a", "100", "1"),
-                sell(3, "b", "101", "1"),
-                buy_x(1, "f", "100", "2", FOK),
-                q_book(),
-                q_balance(1),
-            ],
-        ]),
+        &ls![
+            sell(2, "a", "100", "1"),
+            sell(3, "b", "101", "1"),
+            buy_x(1, "f", "100", "2", FOK),
+            q_book(),
+            q_balance(1),
+        ],
         &cat(vec![
             ls![
                 acc(1, 2, "a", "sell", "100", "1"),
@@ -153,7 +160,11 @@ fn fok_exactly_fillable_fills() {
 #[test]
 fn fok_against_a_larger_maker_leaves_the_maker_open() {
     check(
-        &ls![buy(2, "a", "100", "3"), sell_x(1, "f", "99", "2", FOK), q_book()],
+        &ls![
+            buy(2, "a", "100", "3"),
+            sell_x(1, "f", "99", "2", FOK),
+            q_book()
+        ],
         &ls![
             acc(1, 2, "a", "buy", "100", "3"),
             acc(2, 1, "f", "sell", "99", "2"),
@@ -398,7 +409,11 @@ fn market_fok_counts_only_what_the_account_can_pay_for() {
 #[test]
 fn market_fok_without_enough_liquidity_is_rejected() {
     check(
-        &ls![sell(2, "a", "100", "1"), mkt_x(1, "m", "buy", "1.01", FOK), q_book()],
+        &ls![
+            sell(2, "a", "100", "1"),
+            mkt_x(1, "m", "buy", "1.01", FOK),
+            q_book()
+        ],
         &ls![
             acc(1, 2, "a", "sell", "100", "1"),
             rej(2, 1, "m", "fok_unfilled"),
@@ -692,4 +707,43 @@ fn ioc_and_fok_are_not_affected_by_time() {
             fill(2, 1, "i"),
         ],
     );
+}
+
+#[test]
+fn thousands_of_gtd_orders_cancelled_then_expired_in_order() {
+    // 3000 gtd orders with scattered expiries; 2500 are cancelled (enough for any internal clean
+    // up of stale expiry entries to run); the other 500 expire earliest expire first, then in
+    // acceptance order.
+    let n = 3000u64;
+    let expire = |i: u64| 1000 + (i * 7 % 13) as i64;
+    let mut lines = Vec::new();
+    let mut expected = Vec::new();
+    let mut seq = 0u64;
+    for i in 0..n {
+        seq += 1;
+        let id = format!("g{i}");
+        lines.push(sell_x(1, &id, "500", "0.01", &gtd(expire(i))));
+        expected.push(acc(seq, 1, &id, "sell", "500", "0.01"));
+    }
+    for i in (0..n).filter(|i| i % 6 != 0) {
+        seq += 1;
+        let id = format!("g{i}");
+        lines.push(cancel(1, &id));
+        expected.push(cxl(seq, 1, &id, "user", "0.01"));
+    }
+    let mut kept: Vec<u64> = (0..n).filter(|i| i % 6 == 0).collect();
+    kept.sort_by_key(|&i| (expire(i), i));
+    seq += 1;
+    lines.push(time(1005));
+    for &i in kept.iter().filter(|&&i| expire(i) <= 1005) {
+        expected.push(cxl(seq, 1, &format!("g{i}"), "expired", "0.01"));
+    }
+    seq += 1;
+    lines.push(time(2000));
+    for &i in kept.iter().filter(|&&i| expire(i) > 1005) {
+        expected.push(cxl(seq, 1, &format!("g{i}"), "expired", "0.01"));
+    }
+    lines.push(q_book());
+    expected.push(book(seq + 1, &[], &[]));
+    check(&lines, &expected);
 }

@@ -14,7 +14,8 @@ const NEW: &str = r#"{"op":"new","account":1,"symbol":"BTC-USD","id":"n1","side"
 const NEW_GTD: &str = r#"{"op":"new","account":1,"symbol":"BTC-USD","id":"n1","side":"buy","type":"limit","price":"100","qty":"1","tif":"gtd","expire":100}"#;
 const NEW_MKT: &str = r#"{"op":"new","account":1,"symbol":"BTC-USD","id":"n1","side":"buy","type":"market","qty":"1"}"#;
 const CANCEL: &str = r#"{"op":"cancel","account":1,"symbol":"BTC-USD","id":"rest"}"#;
-const AMEND: &str = r#"{"op":"amend","account":1,"symbol":"BTC-USD","id":"rest","price":"201","qty":"2"}"#;
+const AMEND: &str =
+    r#"{"op":"amend","account":1,"symbol":"BTC-USD","id":"rest","price":"201","qty":"2"}"#;
 const MASS: &str = r#"{"op":"mass_cancel","account":1,"symbol":"BTC-USD"}"#;
 const DEPOSIT: &str = r#"{"op":"deposit","account":1,"asset":"USD","amount":"5"}"#;
 const WITHDRAW: &str = r#"{"op":"withdraw","account":1,"asset":"USD","amount":"5","id":"w1"}"#;
@@ -24,7 +25,10 @@ const BALANCE: &str = r#"{"op":"balance","account":1}"#;
 const BOOK: &str = r#"{"op":"book","symbol":"BTC-USD"}"#;
 
 /// A case: `rest` placed, then `bad` (line 2) gives an error, and nothing changed.
-fn keeps_state(label: impl Into<String>, bad: impl Into<String>) -> (String, Vec<String>, Vec<String>) {
+fn keeps_state(
+    label: impl Into<String>,
+    bad: impl Into<String>,
+) -> (String, Vec<String>, Vec<String>) {
     let label = label.into();
     let bad = bad.into();
     (
@@ -54,16 +58,7 @@ fn missing(base: &str, keys: &[&str]) -> Vec<(String, Vec<String>, Vec<String>)>
         .collect()
 }
 
-const BAD_INT: &[&str] = &[
-    r#""1""#,
-    "1.5",
-    "1.0",
-    "1e0",
-    "true",
-    "null",
-    "[1]",
-    "{}",
-];
+const BAD_INT: &[&str] = &[r#""1""#, "1.5", "1.0", "1e0", "true", "null", "[1]", "{}"];
 const BAD_DECIMAL: &[&str] = &[
     "100",
     "100.5",
@@ -102,10 +97,7 @@ fn empty_line_is_an_error() {
 
 #[test]
 fn whitespace_only_line_is_an_error() {
-    check_cases(vec![
-        keeps_state("spaces", "   "),
-        keeps_state("tab", "\t"),
-    ]);
+    check_cases(vec![keeps_state("spaces", "   "), keeps_state("tab", "\t")]);
 }
 
 #[test]
@@ -144,7 +136,11 @@ fn trailing_text_after_the_object_is_an_error() {
 #[test]
 fn missing_or_mistyped_op_is_an_error() {
     let mut cases = missing(CANCEL, &["op"]);
-    cases.extend(variants(CANCEL, "op", &["1", "null", "true", r#"["cancel"]"#]));
+    cases.extend(variants(
+        CANCEL,
+        "op",
+        &["1", "null", "true", r#"["cancel"]"#],
+    ));
     check_cases(cases);
 }
 
@@ -152,10 +148,18 @@ fn missing_or_mistyped_op_is_an_error() {
 fn unknown_op_is_an_error() {
     // Ops are case-sensitive snake_case names.
     check_cases(
-        ["nope", "CANCEL", "Cancel", "", "cancel ", "mass-cancel", "massCancel"]
-            .iter()
-            .map(|op| keeps_state(format!("op {op:?}"), with_field(CANCEL, "op", &js(op))))
-            .collect(),
+        [
+            "nope",
+            "CANCEL",
+            "Cancel",
+            "",
+            "cancel ",
+            "mass-cancel",
+            "massCancel",
+        ]
+        .iter()
+        .map(|op| keeps_state(format!("op {op:?}"), with_field(CANCEL, "op", &js(op))))
+        .collect(),
     );
 }
 
@@ -184,7 +188,8 @@ fn new_market_missing_a_required_field_is_an_error() {
 
 #[test]
 fn gtd_order_without_expire_is_an_error() {
-    // Contract: "`gtd` with `expire`". A gtd order lacking expire lacks a required field.
+    // AMBIGUITY: contract: "`gtd` with `expire`"; we read a gtd order lacking expire as lacking
+    // a required field.
     check_cases(missing(NEW_GTD, &["expire"]));
 }
 
@@ -317,7 +322,7 @@ fn tick_and_lot_must_be_well_formed_decimal_strings() {
 #[test]
 fn market_order_price_is_still_type_checked() {
     // docs: "A `price` on a market order is checked for type and otherwise ignored."
-    // We read "type" as "a decimal string" (the contract: anything else there is an error).
+    // AMBIGUITY: we read "type" as "a decimal string" (the contract: anything else there is an error).
     check_cases(
         ["100", r#""1e2""#, r#""NaN""#, "true"]
             .iter()
@@ -523,12 +528,27 @@ fn side_and_type_outside_their_values_are_errors() {
     let mut cases = variants(
         NEW,
         "side",
-        &[r#""BUY""#, r#""Buy""#, r#""hold""#, r#""""#, "1", "null", "true"],
+        &[
+            r#""BUY""#,
+            r#""Buy""#,
+            r#""hold""#,
+            r#""""#,
+            "1",
+            "null",
+            "true",
+        ],
     );
     cases.extend(variants(
         NEW,
         "type",
-        &[r#""stop""#, r#""Limit""#, r#""MARKET""#, r#""""#, "1", "null"],
+        &[
+            r#""stop""#,
+            r#""Limit""#,
+            r#""MARKET""#,
+            r#""""#,
+            "1",
+            "null",
+        ],
     ));
     check_cases(cases);
 }
@@ -573,7 +593,14 @@ fn instrument_kind_other_than_spot_is_an_error() {
     check_cases(variants(
         INSTRUMENT,
         "kind",
-        &[r#""perp""#, r#""future""#, r#""SPOT""#, r#""""#, "1", "null"],
+        &[
+            r#""perp""#,
+            r#""future""#,
+            r#""SPOT""#,
+            r#""""#,
+            "1",
+            "null",
+        ],
     ));
 }
 
@@ -783,4 +810,175 @@ fn empty_input_gives_empty_output() {
     let (out, summary) = run_bytes(b"", &Default::default());
     assert_eq!(out, "");
     assert_eq!(summary.lines, 0);
+}
+
+// ----- decimals with more digits than a 96-bit decimal holds -------------------------------------
+
+#[test]
+fn amount_with_many_decimal_places_is_an_error_even_if_it_is_nearly_whole() {
+    // 1 + 1e-29: more than 18 decimal places, so an error (docs), however close to 1 it is. A
+    // parser that rounds to 28 places would see exactly 1 and accept it.
+    let cases = [
+        "1.00000000000000000000000000001",
+        "1.000000000000000000000000000000000001",
+        "5.0000000000000000001",
+    ];
+    let mut all = Vec::new();
+    for a in cases {
+        all.push(keeps_state(
+            format!("deposit {a}"),
+            with_field(DEPOSIT, "amount", &js(a)),
+        ));
+        all.push(keeps_state(
+            format!("withdraw {a}"),
+            with_field(WITHDRAW, "amount", &js(a)),
+        ));
+        all.push(keeps_state(
+            format!("tick {a}"),
+            with_field(INSTRUMENT, "tick", &js(a)),
+        ));
+        all.push(keeps_state(
+            format!("lot {a}"),
+            with_field(INSTRUMENT, "lot", &js(a)),
+        ));
+    }
+    check_cases(all);
+}
+
+#[test]
+fn price_or_qty_just_off_the_grid_by_a_tiny_fraction_is_rejected() {
+    // Well formed, off the grid: invalid_price / invalid_qty, never rounded onto the grid.
+    let prices = [
+        "100.00000000000000000000000000001",
+        "100.0000000000000000000000000001",
+        "100.000000000000000001",
+        "99.999999999999999999999999999999",
+    ];
+    let qtys = [
+        "1.00000000000000000000000000001",
+        "1.0000000000000000000000000001",
+        "0.999999999999999999999999999999",
+    ];
+    let mut cases: Vec<_> = prices
+        .iter()
+        .map(|p| {
+            (
+                format!("price {p}"),
+                ls![buy(1, "x", p, "1"), q_book()],
+                ls![rej(1, 1, "x", "invalid_price"), book(2, &[], &[])],
+            )
+        })
+        .collect();
+    cases.extend(qtys.iter().map(|q| {
+        (
+            format!("qty {q}"),
+            ls![buy(1, "x", "100", q), q_book()],
+            ls![rej(1, 1, "x", "invalid_qty"), book(2, &[], &[])],
+        )
+    }));
+    check_cases(cases);
+}
+
+#[test]
+fn many_trailing_zeros_are_still_the_same_value() {
+    // Well formed and exactly on the grid: accepted and normalised.
+    let z = "0".repeat(40);
+    check(
+        &ls![buy(1, "x", &format!("100.{z}"), &format!("1.{z}"))],
+        &ls![acc(1, 1, "x", "buy", "100", "1")],
+    );
+}
+
+// ----- robustness -------------------------------------------------------------------------------
+
+#[test]
+fn deeply_nested_json_is_an_error_not_a_crash() {
+    check_cases(vec![
+        keeps_state("deep array", "[".repeat(100_000)),
+        keeps_state(
+            "deep value in an unknown field",
+            format!(
+                r#"{{"op":"fees","x":{}1{}}}"#,
+                "[".repeat(5000),
+                "]".repeat(5000)
+            ),
+        ),
+    ]);
+}
+
+#[test]
+fn invalid_utf8_line_is_an_error_and_processing_goes_on() {
+    let mut input = text(SETUP).into_bytes();
+    input.extend_from_slice(b"{\"op\":\"fees\",\"x\":\"\xff\xfe\"}\n");
+    input.extend_from_slice(b"\xc3\x28\n");
+    input.extend_from_slice(b"{\"op\":\"fees\"}\n");
+    let (out, summary) = run_bytes(&input, &Default::default());
+    let n = SETUP.len() as u64;
+    let lines = split_output(&out);
+    assert_eq!(lines.len(), 4, "{out}");
+    for (i, l) in lines.iter().take(2).enumerate() {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        assert_eq!(v["event"], "error", "{l}");
+        assert_eq!(v["line"], n + 1 + i as u64, "{l}");
+    }
+    assert_eq!(summary.lines, n + 3);
+}
+
+#[test]
+fn crlf_line_endings_read_like_lf() {
+    // JSON treats \r as whitespace, so a CRLF file reads the same as an LF one.
+    let lf = text(&with_setup(&ls![buy(1, "a", "100", "1"), q_book()]));
+    let crlf = lf.replace('\n', "\r\n");
+    let (a, _) = run_bytes(lf.as_bytes(), &Default::default());
+    let (b, _) = run_bytes(crlf.as_bytes(), &Default::default());
+    assert_eq!(a, b);
+}
+
+#[test]
+fn a_long_unknown_field_is_ignored() {
+    let big = "x".repeat(200_000);
+    check(
+        &ls![format!(
+            r#"{{"op":"new","account":1,"symbol":"BTC-USD","id":"a","side":"buy","type":"limit","price":"100","qty":"1","blob":"{big}"}}"#
+        )],
+        &ls![acc(1, 1, "a", "buy", "100", "1")],
+    );
+}
+
+#[test]
+fn many_leading_zeros_are_still_the_same_value() {
+    // `-?[0-9]+(\.[0-9]+)?` allows leading zeros; the value is what counts.
+    let z = "0".repeat(40);
+    check(
+        &ls![
+            buy(1, "x", &format!("{z}100"), &format!("{z}1")),
+            deposit(4, "USD", &format!("{z}5")),
+            q_balance(4),
+        ],
+        &cat(vec![
+            ls![acc(1, 1, "x", "buy", "100", "1")],
+            bal2(3, 4, ("0", "0"), ("5", "0")),
+        ]),
+    );
+}
+
+#[test]
+fn erroring_instrument_makes_none_of_its_assets_known() {
+    check(
+        &ls![
+            r#"{"op":"instrument","symbol":"BTC-USD","kind":"spot","base":"AAA","quote":"BBB","tick":"1","lot":"1"}"#,
+            r#"{"op":"instrument","symbol":"ETH-ETH","kind":"spot","base":"ETH","quote":"ETH","tick":"1","lot":"1"}"#,
+            r#"{"op":"instrument","symbol":"X-Y","kind":"perp","base":"XXX","quote":"YYY","tick":"1","lot":"1"}"#,
+            r#"{"op":"instrument","symbol":"P-Q","kind":"spot","base":"PPP","quote":"QQQ","tick":"0.000000001","lot":"0.0000000001"}"#,
+            q_fees(),
+        ],
+        &ls![
+            err(1),
+            err(2),
+            err(3),
+            err(4),
+            fee(5, "BTC", "0"),
+            fee(5, "USD", "0")
+        ],
+    );
 }

@@ -168,10 +168,8 @@ impl TempDir {
             .unwrap_or(0);
         loop {
             let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-            let path = std::env::temp_dir().join(format!(
-                "{prefix}-{}-{nanos}-{n}",
-                std::process::id()
-            ));
+            let path =
+                std::env::temp_dir().join(format!("{prefix}-{}-{nanos}-{n}", std::process::id()));
             match std::fs::create_dir(&path) {
                 Ok(()) => return Ok(TempDir(path)),
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
@@ -266,7 +264,11 @@ pub fn parse_time(s: &str) -> Option<u64> {
         return None;
     }
     let secs: u64 = whole.parse().ok()?;
-    let mut ns: u64 = if frac.is_empty() { 0 } else { frac.parse().ok()? };
+    let mut ns: u64 = if frac.is_empty() {
+        0
+    } else {
+        frac.parse().ok()?
+    };
     for _ in frac.len()..9 {
         ns *= 10;
     }
@@ -431,10 +433,10 @@ mod tests {
         assert!(parse_book_line("9999999999,0,5794000,496,5802300,100,5793000,1").is_err());
         assert!(parse_book_line("9999999999,5,5794000,496").is_err());
         assert!(parse_book_line("1,2,3").is_err());
-        let (rows, levels) = parse_book("1,1,0,0\n")
-            .map(|(r, l)| (r, l))
-            .unwrap_or_default();
-        assert!(rows.is_empty() && levels == 0, "0 bid price with size 0 is not a dummy");
+        assert!(
+            parse_book("1,1,0,0\n").is_err(),
+            "a 0 bid price with size 0 is not LOBSTER's dummy"
+        );
     }
 
     #[test]

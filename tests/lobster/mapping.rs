@@ -431,7 +431,12 @@ pub fn plan_reduction(
         }
     }
     let synthetic: Vec<Key> = if named.is_some() {
-        level.queue.iter().copied().filter(|k| k.is_synthetic()).collect()
+        level
+            .queue
+            .iter()
+            .copied()
+            .filter(|k| k.is_synthetic())
+            .collect()
     } else {
         level
             .queue
@@ -472,7 +477,9 @@ pub fn plan_reduction(
 /// quantity (filled + new leaves).
 pub fn step_lines(out: &mut String, mirror: &Mirror, steps: &[Step]) {
     for s in steps {
-        let o = mirror.order(s.key).expect("planned step on an order the engine holds");
+        let o = mirror
+            .order(s.key)
+            .expect("planned step on an order the engine holds");
         if s.new_leaves == 0 {
             cancel(out, s.key, s.side);
         } else {
@@ -759,7 +766,11 @@ mod tests {
             msg(3, 4, 6),
         ]);
         l.add(1, Side::Buy, 100, 30);
-        assert_eq!(l.expected(1), 30, "not deleted at the end: what LOBSTER shows");
+        assert_eq!(
+            l.expected(1),
+            30,
+            "not deleted at the end: what LOBSTER shows"
+        );
         l.reduce(1, 10, false);
         assert_eq!(l.leaves(1), Some(20));
         assert_eq!(l.expected(1), 20);

@@ -56,7 +56,7 @@ pub struct SideTarget {
 impl SideTarget {
     /// Whether the target knows what the level at `price` holds.
     pub fn covers(&self, price: i64) -> bool {
-        self.bound.map_or(true, |b| !self.side.better(b, price))
+        covers(self.side, self.bound, price)
     }
 }
 
@@ -81,7 +81,10 @@ pub fn bound(levels: &[Level], depth: usize) -> Option<i64> {
 }
 
 fn covers(side: Side, bound: Option<i64>, price: i64) -> bool {
-    bound.map_or(true, |b| !side.better(b, price))
+    match bound {
+        None => true,
+        Some(b) => !side.better(b, price),
+    }
 }
 
 /// One side of `row` with message `m`'s effect undone.
@@ -245,10 +248,7 @@ mod tests {
         let prev = row(&[(100, 5), (99, 7)], &[(101, 1), (102, 1)]);
         let next = row(&[(99, 7), (97, 3)], &[(101, 1), (102, 1)]);
         let t = target(Some(&prev), &next, &msg(3, 5, 100, 1), 2);
-        assert_eq!(
-            t.bids.levels,
-            BTreeMap::from([(100, 5), (99, 7), (97, 3)])
-        );
+        assert_eq!(t.bids.levels, BTreeMap::from([(100, 5), (99, 7), (97, 3)]));
         assert_eq!(t.bids.bound, Some(97));
         assert!(t.bids.covers(98) && t.bids.covers(97) && !t.bids.covers(96));
         assert_eq!(t.from_next_row, 1);
@@ -333,10 +333,7 @@ mod tests {
                 }
             ]
         );
-        assert_eq!(
-            p.additions,
-            vec![(Side::Buy, 97, 3), (Side::Sell, 102, 2)]
-        );
+        assert_eq!(p.additions, vec![(Side::Buy, 97, 3), (Side::Sell, 102, 2)]);
         assert_eq!((p.cut.synthetic, p.cut.surplus, p.cut.real), (3, 4, 0));
         assert!(!p.is_empty());
     }

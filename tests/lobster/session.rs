@@ -5,10 +5,15 @@
 //! while the test waits for it).
 //!
 //! The binary is `CARGO_BIN_EXE_tradestream`, or the one named by the environment variable
-//! `LOBSTER_BIN` (say, a release build).
+//! `LOBSTER_BIN` (say, a release build). A batch left unanswered for `LOBSTER_STALL_SECS`
+//! seconds (default 60) kills the child and fails the test rather than hanging it.
 
 use std::io::{self, BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -157,7 +162,7 @@ pub fn parse_event(line: &str) -> Event {
 }
 
 pub struct Session {
-    child: Child,
+    child: Arc<Mutex<Child>>,
     stdin: Option<ChildStdin>,
     stdout: BufReader<ChildStdout>,
     line: String,
@@ -166,6 +171,75 @@ pub struct Session {
     pub lines_out: u64,
     /// Batches written (round trips).
     pub batches: u64,
+    watchdog: Watchdog,
+}
+
+/// Kills the child when a batch goes unanswered for `LOBSTER_STALL_SECS` seconds (default 60),
+/// so that a binary that does not flush its output in time fails the test instead of hanging
+/// it.
+struct Watchdog {
+    epoch: Instant,
+    /// When the current wait began, in milliseconds after `epoch` plus one; 0: not waiting.
+    waiting_since: Arc<AtomicU64>,
+    stalled: Arc<AtomicBool>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+    limit: Duration,
+}
+
+impl Watchdog {
+    fn start(child: Arc<Mutex<Child>>) -> Watchdog {
+        let limit = Duration::from_secs(
+            std::env::var("LOBSTER_STALL_SECS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(60),
+        );
+        let epoch = Instant::now();
+        let waiting_since = Arc::new(AtomicU64::new(0));
+        let stalled = Arc::new(AtomicBool::new(false));
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let (waiting_since, stalled, stop) =
+                (waiting_since.clone(), stalled.clone(), stop.clone());
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    std::thread::sleep(Duration::from_millis(100));
+                    let since = waiting_since.load(Ordering::Relaxed);
+                    let now = epoch.elapsed().as_millis() as u64 + 1;
+                    if since != 0 && now.saturating_sub(since) > limit.as_millis() as u64 {
+                        stalled.store(true, Ordering::Relaxed);
+                        let _ = child.lock().unwrap().kill();
+                        return;
+                    }
+                }
+            })
+        };
+        Watchdog {
+            epoch,
+            waiting_since,
+            stalled,
+            stop,
+            thread: Some(thread),
+            limit,
+        }
+    }
+
+    fn waiting(&self, yes: bool) {
+        let v = if yes {
+            self.epoch.elapsed().as_millis() as u64 + 1
+        } else {
+            0
+        };
+        self.waiting_since.store(v, Ordering::Relaxed);
+    }
+
+    fn stop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
 }
 
 impl Session {
@@ -181,8 +255,8 @@ impl Session {
     pub fn start(setup: &str, events: &mut Vec<Event>) -> io::Result<Session> {
         let mut child = Command::new(Self::binary())
             .arg("simulate")
-            // the replay leaves orders that went out of view and never came back (about 4,000
-            // by the end of the day); no limit should get in the way
+            // orders that went out of view and never came back stay open (a few hundred by the
+            // close, all on accounts 1 to 3); no limit should get in the way
             .arg("--max-open-orders")
             .arg("1000000")
             .stdin(Stdio::piped())
@@ -191,7 +265,9 @@ impl Session {
             .spawn()?;
         let stdin = child.stdin.take();
         let stdout = BufReader::with_capacity(1 << 16, child.stdout.take().expect("piped"));
+        let child = Arc::new(Mutex::new(child));
         let mut s = Session {
+            watchdog: Watchdog::start(child.clone()),
             child,
             stdin,
             stdout,
@@ -209,6 +285,23 @@ impl Session {
     pub fn exchange(&mut self, batch: &str, events: &mut Vec<Event>) -> io::Result<()> {
         debug_assert!(batch.ends_with('\n') && batch.lines().last().unwrap().contains("book"));
         events.clear();
+        self.watchdog.waiting(true);
+        let result = self.exchange_inner(batch, events);
+        self.watchdog.waiting(false);
+        if result.is_err() && self.watchdog.stalled.load(Ordering::Relaxed) {
+            return Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                format!(
+                    "simulate did not answer a batch within {:?} and was killed (does it flush \
+                     its output whenever its input runs dry?)",
+                    self.watchdog.limit
+                ),
+            ));
+        }
+        result
+    }
+
+    fn exchange_inner(&mut self, batch: &str, events: &mut Vec<Event>) -> io::Result<()> {
         let stdin = self.stdin.as_mut().expect("session open");
         stdin.write_all(batch.as_bytes())?;
         stdin.flush()?;
@@ -234,21 +327,26 @@ impl Session {
 
     /// Closes the input and waits for the child; anything it writes after is drained.
     pub fn finish(mut self) -> io::Result<ExitStatus> {
+        self.watchdog.stop();
         drop(self.stdin.take());
         let mut rest = String::new();
         while self.stdout.read_line(&mut rest)? > 0 {
             rest.clear();
         }
-        self.child.wait()
+        let status = self.child.lock().unwrap().wait();
+        status
     }
 }
 
 impl Drop for Session {
     fn drop(&mut self) {
+        self.watchdog.stop();
         if self.stdin.is_some() {
             // a failed test: do not leave the child behind
-            let _ = self.child.kill();
-            let _ = self.child.wait();
+            if let Ok(mut child) = self.child.lock() {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
         }
     }
 }

@@ -56,7 +56,7 @@ const TAKER_BPS: [Option<i64>; 7] = [
 const ACCOUNT_IDS: [u64; 8] = [0, 1, 2, 3, 7, 42, 1000, 9_000_000_000_000_000_000];
 
 /// Funding levels, in lots of each instrument (quote funding: lots x mid price).
-const FUNDING_LOTS: [i128; 5] = [0, 5, 40, 400, 5000];
+const FUNDING_LOTS: [i128; 6] = [0, 5, 50, 500, 5000, 50000];
 
 #[derive(Clone, Debug)]
 pub struct InstSpec {
@@ -197,6 +197,18 @@ pub enum Cmd {
     Invalid(u8),
     /// List one more instrument mid-stream (new assets; listing it twice is an error).
     Listing(Index),
+    /// Pre-trade controls (docs/simulate.md); `None` turns a control off.
+    Controls {
+        inst: Index,
+        /// Index into BAND_BPS.
+        band: Option<usize>,
+        /// Offset from mid, in ticks.
+        reference: Option<i64>,
+        /// In lots.
+        max_qty: Option<i64>,
+        /// In lots at mid price.
+        max_notional: Option<i64>,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -265,7 +277,7 @@ fn instruments() -> impl Strategy<Value = Vec<InstSpec>> {
 
 fn price_var() -> impl Strategy<Value = PriceVar> {
     prop_oneof![
-        60 => Just(PriceVar::Plain),
+        100 => Just(PriceVar::Plain),
         3 => Just(PriceVar::TrailingZeros),
         2 => Just(PriceVar::LeadingZeros),
         1 => Just(PriceVar::Zero),
@@ -279,7 +291,7 @@ fn price_var() -> impl Strategy<Value = PriceVar> {
 
 fn qty_var() -> impl Strategy<Value = QtyVar> {
     prop_oneof![
-        60 => Just(QtyVar::Plain),
+        100 => Just(QtyVar::Plain),
         3 => Just(QtyVar::TrailingZeros),
         1 => Just(QtyVar::Zero),
         1 => Just(QtyVar::Negative),
@@ -367,7 +379,7 @@ fn new_cmd(market: bool) -> impl Strategy<Value = NewCmd> {
 
 fn target() -> impl Strategy<Value = Target> {
     prop_oneof![
-        8 => prop_oneof![3 => 0u8..4, 1 => 0u8..24].prop_map(Target::Recent),
+        8 => prop_oneof![4 => 0u8..2, 2 => 0u8..6, 1 => 0u8..24].prop_map(Target::Recent),
         1 => (0u16..100).prop_map(Target::Unknown),
     ]
 }
@@ -431,6 +443,20 @@ fn cmd() -> impl Strategy<Value = Cmd> {
             .prop_map(|(inst, depth)| Cmd::Book { inst, depth }),
         4 => (0u8..INVALID_KINDS).prop_map(Cmd::Invalid),
         1 => any::<Index>().prop_map(Cmd::Listing),
+        1 => (
+            any::<Index>(),
+            prop_oneof![1 => Just(None), 1 => (0..BAND_BPS.len()).prop_map(Some)],
+            prop_oneof![1 => Just(None), 2 => (-6i64..=6).prop_map(Some)],
+            prop_oneof![2 => Just(None), 1 => (5i64..=200).prop_map(Some)],
+            prop_oneof![2 => Just(None), 1 => (5i64..=200).prop_map(Some)],
+        )
+            .prop_map(|(inst, band, reference, max_qty, max_notional)| Cmd::Controls {
+                inst,
+                band,
+                reference,
+                max_qty,
+                max_notional,
+            }),
     ]
 }
 
@@ -475,6 +501,8 @@ const LATE: [(&str, &str, &str); 3] = [
     ("DOT-ADA", "DOT", "ADA"),
     ("BTC-EUR", "BTC", "EUR"),
 ];
+
+const BAND_BPS: [i64; 8] = [1, 20, 50, 100, 300, 1000, 10_000, 100_000];
 
 const WITHDRAW_SIZES: [&str; 5] = ["0.001", "1", "25.5", "1000", "1000000000"];
 const DEPOSIT_SIZES: [&str; 4] = ["0.5", "10", "250", "10000"];
@@ -846,6 +874,43 @@ impl<'a> Renderer<'a> {
             Cmd::Invalid(k) => {
                 let line = self.invalid(*k);
                 self.lines.push(line);
+            }
+            Cmd::Controls {
+                inst,
+                band,
+                reference,
+                max_qty,
+                max_notional,
+            } => {
+                let i = self.inst(inst);
+                let spec = &s.instruments[i];
+                let tick = units_of(&spec.tick);
+                let lot = units_of(&spec.lot);
+                let tick_lot = mul_units(
+                    &parse_dec(&spec.tick).unwrap(),
+                    &parse_dec(&spec.lot).unwrap(),
+                )
+                .unwrap();
+                let mut f = vec![("op", json!("controls")), ("symbol", json!(spec.symbol))];
+                if let Some(b) = band {
+                    f.push(("price_band_bps", json!(BAND_BPS[*b])));
+                }
+                if let Some(r) = reference {
+                    f.push((
+                        "reference_price",
+                        json!(fmt_units((spec.mid + r) as i128 * tick)),
+                    ));
+                }
+                if let Some(q) = max_qty {
+                    f.push(("max_qty", json!(fmt_units(*q as i128 * lot))));
+                }
+                if let Some(n) = max_notional {
+                    f.push((
+                        "max_notional",
+                        json!(fmt_units(*n as i128 * spec.mid as i128 * tick_lot)),
+                    ));
+                }
+                self.lines.push(obj(f));
             }
             Cmd::Listing(i) => {
                 let (symbol, base, quote) = LATE[i.index(LATE.len())];

@@ -6,9 +6,19 @@
 //! 10^-18, prices are integer ticks and quantities integer lots.  Events are built as ordered
 //! `(key, value)` lists so that the contract's field order can be checked too.
 //!
-//! Not modelled (the generator never produces them): `controls`, and inputs whose reading the
-//! contract leaves open (values that overflow `i128`, decimals with more than 18 places that are
-//! only trailing zeros, `null` values, duplicate keys).
+//! Not modelled (the generator never produces them): inputs whose reading the texts leave open
+//! (values that overflow `i128`, decimals with more than 18 places that are only trailing zeros,
+//! `null` values, duplicate keys, controls with zero, negative or off-grid values).
+//!
+//! Pre-trade controls (`controls`, docs/simulate.md) are modelled with these readings of what the
+//! docs leave open: a band needs a reference (no `reference_price` and no trade yet: no band); the
+//! reference is the instrument's last trade price, whenever that trade happened; a market order's
+//! band is fixed when it arrives and stops it only at the edge it sweeps towards (a buy above the
+//! top, a sell below the bottom), checked before self-trade prevention and affordability at each
+//! maker; an `amend` must leave an order that passes the controls (its new price against the band,
+//! its new total quantity against `max_qty`, new price x new total quantity against
+//! `max_notional`), checked after `invalid_qty` and in the order of the `new` precedence, even
+//! when the amend only lowers the quantity; `controls` naming an unknown symbol is an `error`.
 
 use serde_json::{json, Map, Value};
 
@@ -230,6 +240,18 @@ struct Instrument {
     tick_lot: i128,
     maker_bps: i128,
     taker_bps: i128,
+    controls: Controls,
+    /// Price of the last trade, in ticks.
+    last_trade: Option<i128>,
+}
+
+/// Pre-trade controls; every amount in units.
+#[derive(Clone, Debug, Default)]
+struct Controls {
+    band_bps: Option<i128>,
+    reference_price: Option<i128>,
+    max_qty: Option<i128>,
+    max_notional: Option<i128>,
 }
 
 #[derive(Clone, Debug)]
@@ -258,6 +280,8 @@ struct Order {
     expire: Option<i64>,
     post_only: bool,
     stp: Stp,
+    /// A market order's price band `[lo, hi]` in units, fixed when it arrives.
+    band: Option<(i128, i128)>,
 }
 
 impl Order {
@@ -427,6 +451,10 @@ enum Command {
     Book {
         symbol: String,
         depth: usize,
+    },
+    Controls {
+        symbol: String,
+        controls: Controls,
     },
 }
 
@@ -603,6 +631,30 @@ fn parse_command(text: &str) -> R<Command> {
                 },
             },
         },
+        "controls" => {
+            let symbol = symbol_field(o)?;
+            let opt_amount = |k: &str| -> R<Option<i128>> {
+                match o.get(k) {
+                    None => Ok(None),
+                    Some(v) => Ok(Some(amount_of(v, k)?.1)),
+                }
+            };
+            Command::Controls {
+                symbol,
+                controls: Controls {
+                    band_bps: match o.get("price_band_bps") {
+                        None => None,
+                        Some(v) => match v.as_i64() {
+                            Some(b) if (1..=100_000).contains(&b) => Some(b as i128),
+                            _ => return Err("`price_band_bps` must be in 1..=100000".into()),
+                        },
+                    },
+                    reference_price: opt_amount("reference_price")?,
+                    max_qty: opt_amount("max_qty")?,
+                    max_notional: opt_amount("max_notional")?,
+                },
+            }
+        }
         other => return Err(format!("unknown op `{other}`")),
     })
 }
@@ -860,6 +912,20 @@ impl Reference {
                 break;
             };
             let maker = self.orders[mi].clone();
+            if let Some((lo, hi)) = taker.band {
+                // It stops at the band edge it sweeps towards (a buy at the top, a sell at the
+                // bottom); a maker beyond the other edge is a better price and trades.
+                let p = maker.price.unwrap() * self.instruments[taker.inst].tick;
+                let beyond = match taker.side {
+                    Side::Buy => p > hi,
+                    Side::Sell => p < lo,
+                };
+                if beyond {
+                    self.release_hold(&taker);
+                    out.push(self.cancelled(seq, &taker, "price_band"));
+                    return Outcome::Cancelled;
+                }
+            }
             if maker.account == taker.account && taker.stp != Stp::None {
                 match taker.stp {
                     Stp::CancelMaker => {
@@ -897,6 +963,7 @@ impl Reference {
                 }
             }
             self.settle(&taker, &maker, price, lots);
+            self.instruments[taker.inst].last_trade = Some(price);
             let trade_id = self.next_trade_id;
             self.next_trade_id += 1;
             out.push(ev(
@@ -967,6 +1034,8 @@ impl Reference {
                     tick_lot,
                     maker_bps,
                     taker_bps,
+                    controls: Controls::default(),
+                    last_trade: None,
                 });
             }
             Command::Deposit {
@@ -1080,6 +1149,10 @@ impl Reference {
                     ));
                 }
             }
+            Command::Controls { symbol, controls } => {
+                let inst = self.inst(&symbol).ok_or("unknown symbol")?;
+                self.instruments[inst].controls = controls;
+            }
             Command::Book { symbol, depth } => {
                 let inst = self.inst(&symbol).ok_or("unknown symbol")?;
                 let levels = |side: Side| -> Vec<Value> {
@@ -1121,6 +1194,26 @@ impl Reference {
         Ok(())
     }
 
+    /// The instrument's price band `[lo, hi]` in units, if a band and a reference are set.
+    /// The bounds are `reference x (1 -+ bps / 10000)`, rounded outward to whole units (prices
+    /// are whole units, so this is exact for the comparison).
+    fn band(&self, inst: usize) -> Option<(i128, i128)> {
+        let i = &self.instruments[inst];
+        let bps = i.controls.band_bps?;
+        let reference = match i.last_trade {
+            Some(t) => t * i.tick,
+            None => i.controls.reference_price?,
+        };
+        let lo_num = reference * (10_000 - bps);
+        let lo = if lo_num <= 0 {
+            i128::MIN
+        } else {
+            (lo_num + 9_999) / 10_000
+        };
+        let hi = reference * (10_000 + bps) / 10_000;
+        Some((lo, hi))
+    }
+
     fn new_order(&mut self, seq: u64, n: NewCmd, out: &mut Vec<Event>) {
         let mut reject = |reason: &str| out.push(rejected(seq, n.account, &n.id, reason));
         let Some(inst) = self.inst(&n.symbol) else {
@@ -1146,6 +1239,22 @@ impl Reference {
         };
         if n.tif == Tif::Gtd && n.expire.map_or(true, |e| e <= self.clock) {
             return reject("invalid_expire");
+        }
+        let band = self.band(inst);
+        if let (Some(p), Some((lo, hi))) = (price, band) {
+            let p = p * tick;
+            if p < lo || p > hi {
+                return reject("price_band");
+            }
+        }
+        let c = &self.instruments[inst].controls;
+        if c.max_qty.is_some_and(|m| qty * lot > m) {
+            return reject("max_qty");
+        }
+        if let (Some(p), Some(m)) = (price, c.max_notional) {
+            if p * qty * self.instruments[inst].tick_lot > m {
+                return reject("max_notional");
+            }
         }
         if self
             .orders
@@ -1173,6 +1282,7 @@ impl Reference {
             expire: n.expire,
             post_only: n.post_only,
             stp: n.stp,
+            band: if price.is_none() { band } else { None },
         };
         if n.post_only && self.would_cross(&order) {
             return reject("post_only_would_cross");
@@ -1244,6 +1354,23 @@ impl Reference {
             },
             None => old.qty,
         };
+        // The amended order must pass the instrument's controls as a new one would.
+        if let Some((lo, hi)) = self.band(inst) {
+            let p = new_price * tick;
+            if p < lo || p > hi {
+                return reject("price_band");
+            }
+        }
+        let c = &self.instruments[inst].controls;
+        if c.max_qty.is_some_and(|m| new_qty * lot > m) {
+            return reject("max_qty");
+        }
+        if c
+            .max_notional
+            .is_some_and(|m| new_price * new_qty * self.instruments[inst].tick_lot > m)
+        {
+            return reject("max_notional");
+        }
         let mut new = old.clone();
         new.price = Some(new_price);
         new.qty = new_qty;

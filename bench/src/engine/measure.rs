@@ -6,6 +6,7 @@ use quanta::Clock;
 use super::contender::Contender;
 use super::settings::Settings;
 use crate::driver::{FlatOut, OpenLoop};
+use crate::noise::Noise;
 use crate::report::median;
 use crate::workloads::{Facts, Workload};
 
@@ -69,8 +70,8 @@ pub struct LatencySample {
     pub achieved: f64,
     /// Commands rejected.
     pub rejected: usize,
-    /// Steal, percent.
-    pub steal: Option<f64>,
+    /// What the machine took from the run.
+    pub noise: Noise,
 }
 
 impl LatencySample {
@@ -81,7 +82,7 @@ impl LatencySample {
             samples: run.histogram.len(),
             achieved: run.achieved,
             rejected: run.rejected,
-            steal: run.steal,
+            noise: run.noise,
         }
     }
 }
@@ -102,9 +103,9 @@ impl RateLatency {
         self.median_of(|s| s.achieved)
     }
 
-    /// Largest steal of the runs.
-    pub fn steal(&self) -> Option<f64> {
-        max_steal(self.runs.iter().map(|s| s.steal))
+    /// The worst noise of the runs.
+    pub fn noise(&self) -> Noise {
+        worst_noise(self.runs.iter().map(|s| s.noise))
     }
 
     fn median_of(&self, f: impl Fn(&LatencySample) -> f64) -> f64 {
@@ -117,9 +118,12 @@ pub fn median_rate(runs: &[FlatOut]) -> Option<f64> {
     median(runs.iter().map(FlatOut::rate).collect())
 }
 
-/// Largest of the known steal percentages.
-pub fn max_steal(steals: impl Iterator<Item = Option<f64>>) -> Option<f64> {
-    steals.flatten().reduce(f64::max)
+/// The largest steal and the most preemptions of several runs.
+pub fn worst_noise(runs: impl Iterator<Item = Noise>) -> Noise {
+    runs.fold(Noise::default(), |a, b| Noise {
+        steal: a.steal.into_iter().chain(b.steal).reduce(f64::max),
+        preempted: a.preempted.into_iter().chain(b.preempted).max(),
+    })
 }
 
 /// Measures every contender on `workload`: flat out always, open loop where `open_loop` is set
@@ -141,7 +145,9 @@ pub fn measure(
         .collect();
     for run in 0..settings.runs {
         for (c, slot) in contenders.iter().zip(&mut throughput) {
-            let Ok(runs) = &mut slot.outcome else { continue };
+            let Ok(runs) = &mut slot.outcome else {
+                continue;
+            };
             eprintln!("  {} flat out, run {}/{}", c.name(), run + 1, settings.runs);
             match c.flat_out(workload, clock) {
                 Ok(r) => runs.push(r),

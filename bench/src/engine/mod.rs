@@ -16,8 +16,8 @@ use quanta::Clock;
 
 use crate::machine::Machine;
 use crate::workloads::{self, Workload};
-pub use settings::{EngineArgs, WorkloadKind};
 use settings::Settings;
+pub use settings::{EngineArgs, WorkloadKind};
 
 /// Runs the `engine` subcommand.
 pub fn run(args: &EngineArgs) -> Result<()> {
@@ -48,16 +48,23 @@ pub fn run(args: &EngineArgs) -> Result<()> {
     let mut skipped = serde_json::Map::new();
     for &kind in &settings.workloads {
         let t = Instant::now();
-        eprintln!("{kind:?}: building the workload");
+        eprintln!("{}: building the workload", kind.key());
         let workload = match build(kind, &settings, args) {
             Ok(w) => w,
             Err(e) => {
-                println!("## {kind:?}\n\nskipped: {e:#}\n");
-                skipped.insert(format!("{kind:?}"), serde_json::json!({ "skipped": format!("{e:#}") }));
+                println!("## {}\n\nskipped: {e:#}\n", kind.key());
+                skipped.insert(
+                    kind.key().to_string(),
+                    serde_json::json!({ "skipped": format!("{e:#}") }),
+                );
                 continue;
             }
         };
-        eprintln!("{kind:?}: built in {:.1}s, measuring", t.elapsed().as_secs_f64());
+        eprintln!(
+            "{}: built in {:.1}s, measuring",
+            kind.key(),
+            t.elapsed().as_secs_f64()
+        );
         let result = measure::measure(&workload, &contenders, &settings, kind.open_loop(), &clock);
         drop(workload);
         println!("{}", tables::workload(&result, &machine, &settings));
@@ -136,7 +143,6 @@ fn write_json(json: &serde_json::Value, target: Option<PathBuf>, started: u64) -
         fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
     fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
-    eprintln!("JSON summary: {}", path.display());
     println!("JSON summary: {}", path.display());
     Ok(())
 }

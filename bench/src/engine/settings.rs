@@ -85,6 +85,17 @@ impl WorkloadKind {
         WorkloadKind::Quantcup,
     ];
 
+    /// The workload's key in the JSON summary.
+    pub fn key(self) -> &'static str {
+        match self {
+            WorkloadKind::ExchangeCore => "exchange_core",
+            WorkloadKind::MultiSymbol => "multi_symbol",
+            WorkloadKind::InsertOnly => "insert_only",
+            WorkloadKind::Lobster => "lobster",
+            WorkloadKind::Quantcup => "quantcup",
+        }
+    }
+
     /// Whether the workload gets open-loop latency tables (the others are throughput only).
     pub fn open_loop(self) -> bool {
         matches!(self, WorkloadKind::ExchangeCore | WorkloadKind::MultiSymbol)
@@ -125,7 +136,9 @@ impl Settings {
     pub fn new(args: &EngineArgs) -> Result<Settings> {
         let quick = args.quick;
         let runs = args.runs.unwrap_or(if quick { 1 } else { 3 });
-        let samples = args.samples.unwrap_or(if quick { 100_000 } else { 1_000_000 });
+        let samples = args
+            .samples
+            .unwrap_or(if quick { 100_000 } else { 1_000_000 });
         if runs == 0 || samples == 0 {
             bail!("--runs and --samples must be at least 1");
         }
@@ -183,7 +196,7 @@ fn parse_rate(text: &str) -> Result<u64> {
         .parse()
         .with_context(|| format!("rate {text:?}: expected a number with an optional K or M"))?;
     let rate = (value * scale).round();
-    if !(rate >= 1.0 && rate <= 1e10) {
+    if !(1.0..=1e10).contains(&rate) {
         bail!("rate {text:?} must be between 1 and 10G commands/s");
     }
     Ok(rate as u64)

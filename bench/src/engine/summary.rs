@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::measure::{max_steal, median_rate, RateLatency, VenueRuns, WorkloadResult, QUANTILES};
+use super::measure::{median_rate, worst_noise, RateLatency, VenueRuns, WorkloadResult, QUANTILES};
 use super::tables::baseline;
 use crate::driver::FlatOut;
 
@@ -37,13 +37,15 @@ fn flat_out(t: &VenueRuns<FlatOut>, base: Option<f64>) -> Value {
             json!({
                 "median_commands_per_s": median,
                 "ratio_to_baseline": median.zip(base).map(|(m, b)| m / b),
-                "max_steal_pct": max_steal(runs.iter().map(|r| r.steal)),
+                "max_steal_pct": worst_noise(runs.iter().map(|r| r.noise)).steal,
+                "max_preempted": worst_noise(runs.iter().map(|r| r.noise)).preempted,
                 "runs": runs.iter().map(|r| json!({
                     "commands": r.commands,
                     "nanos": r.nanos,
                     "commands_per_s": r.rate(),
                     "rejected": r.rejected,
-                    "steal_pct": r.steal,
+                    "steal_pct": r.noise.steal,
+                    "preempted": r.noise.preempted,
                 })).collect::<Vec<_>>(),
             })
         }
@@ -62,11 +64,17 @@ fn rate(row: &RateLatency) -> Value {
     let median: serde_json::Map<String, Value> = QUANTILES
         .iter()
         .enumerate()
-        .map(|(i, (_, name))| (format!("p{}_ns", name.trim_end_matches('%')), json!(row.quantile(i))))
+        .map(|(i, (_, name))| {
+            (
+                format!("p{}_ns", name.trim_end_matches('%')),
+                json!(row.quantile(i)),
+            )
+        })
         .chain([
             ("worst_ns".to_string(), json!(row.worst())),
             ("achieved_per_s".to_string(), json!(row.achieved())),
-            ("max_steal_pct".to_string(), json!(row.steal())),
+            ("max_steal_pct".to_string(), json!(row.noise().steal)),
+            ("max_preempted".to_string(), json!(row.noise().preempted)),
         ])
         .collect();
     json!({
@@ -78,7 +86,8 @@ fn rate(row: &RateLatency) -> Value {
             "samples": s.samples,
             "achieved_per_s": s.achieved,
             "rejected": s.rejected,
-            "steal_pct": s.steal,
+            "steal_pct": s.noise.steal,
+            "preempted": s.noise.preempted,
         })).collect::<Vec<_>>(),
     })
 }

@@ -4,16 +4,18 @@
 use std::fmt::Write;
 
 use super::contender::Contender;
-use super::measure::{max_steal, median_rate, RateLatency, VenueRuns, WorkloadResult, QUANTILES};
+use super::measure::{median_rate, worst_noise, RateLatency, VenueRuns, WorkloadResult, QUANTILES};
 use super::settings::Settings;
 use crate::driver::FlatOut;
 use crate::machine::Machine;
+use crate::noise::Noise;
 use crate::report::{latency, percent, rate_label, thousands, throughput};
 
 /// Said beside every latency table (BENCHMARKS.md).
 const VM_NOTE: &str = "exchange-core's published figures come from a dual Xeon X5690 with \
     isolated cores; on this shared VM the far tail measures the hypervisor as much as the engine \
-    (steal = largest steal of the runs)";
+    (steal: largest steal of the runs; preempted: most involuntary context switches of this \
+    process in a run, i.e. another process on this VM took the core)";
 
 /// The baseline of a workload: the first venue that ran it, and its median throughput.
 pub fn baseline(result: &WorkloadResult) -> Option<(&'static str, f64)> {
@@ -43,7 +45,7 @@ fn latency_table(
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "### {}: open loop (medians of {} runs of {} commands)\n",
+        "### {}: open loop (median of {} run(s) of {} commands each)\n",
         venue.venue,
         settings.runs,
         thousands(result.measured as u64)
@@ -58,7 +60,7 @@ fn latency_table(
     let names: Vec<&str> = QUANTILES.iter().map(|(_, n)| *n).collect();
     let _ = writeln!(
         out,
-        "| rate | {} | worst | achieved | steal |\n|---|{}---|---|---|",
+        "| rate | {} | worst | achieved | steal | preempted |\n|---|{}---|---|---|---|",
         names.join(" | "),
         "---|".repeat(names.len())
     );
@@ -73,7 +75,7 @@ fn latency_table(
             cells.join(" | "),
             latency(row.worst()),
             throughput(row.achieved()),
-            percent(row.steal())
+            noise_cells(row.noise())
         );
     }
     if let Some(Ok(runs)) = result
@@ -88,7 +90,7 @@ fn latency_table(
                 "| flat out |{} — | {} | {} |",
                 " — |".repeat(QUANTILES.len()),
                 throughput(rate),
-                percent(max_steal(runs.iter().map(|r| r.steal)))
+                noise_cells(worst_noise(runs.iter().map(|r| r.noise)))
             );
         }
     }
@@ -101,7 +103,7 @@ fn throughput_table(result: &WorkloadResult, settings: &Settings) -> String {
     let base = baseline(result);
     let _ = writeln!(
         out,
-        "### flat out: throughput and ratio to {} (medians of {} runs, {} pass(es) of {} \
+        "### flat out: throughput and ratio to {} (median of {} run(s), {} pass(es) of {} \
          commands each)\n",
         base.map_or("the baseline", |(name, _)| name),
         settings.runs,
@@ -110,13 +112,15 @@ fn throughput_table(result: &WorkloadResult, settings: &Settings) -> String {
     );
     let _ = writeln!(
         out,
-        "| venue | commands/s | ratio | rejected | steal |\n|---|---|---|---|---|"
+        "| venue | commands/s | ratio | rejected | steal | preempted |\n|---|---|---|---|---|---|"
     );
     let mut failures = Vec::new();
     for t in &result.throughput {
         match &t.outcome {
             Ok(runs) => {
-                let Some(rate) = median_rate(runs) else { continue };
+                let Some(rate) = median_rate(runs) else {
+                    continue;
+                };
                 let _ = writeln!(
                     out,
                     "| {} | {} | {} | {} | {} |",
@@ -124,11 +128,11 @@ fn throughput_table(result: &WorkloadResult, settings: &Settings) -> String {
                     throughput(rate),
                     base.map_or("n/a".into(), |(_, b)| format!("{:.2}x", rate / b)),
                     percent(rejected_share(runs)),
-                    percent(max_steal(runs.iter().map(|r| r.steal)))
+                    noise_cells(worst_noise(runs.iter().map(|r| r.noise)))
                 );
             }
             Err(e) => {
-                let _ = writeln!(out, "| {} | n/a | n/a | | |", t.venue);
+                let _ = writeln!(out, "| {} | n/a | n/a | | | |", t.venue);
                 failures.push(format!("- {} cannot run this workload: {e}", t.venue));
             }
         }
@@ -138,6 +142,17 @@ fn throughput_table(result: &WorkloadResult, settings: &Settings) -> String {
         let _ = writeln!(out, "{f}");
     }
     out
+}
+
+/// The `steal | preempted` cells.
+fn noise_cells(noise: Noise) -> String {
+    format!(
+        "{} | {}",
+        percent(noise.steal),
+        noise
+            .preempted
+            .map_or_else(|| "n/a".into(), |n| n.to_string())
+    )
 }
 
 fn rejected_share(runs: &[FlatOut]) -> Option<f64> {

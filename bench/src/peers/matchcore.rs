@@ -4,9 +4,9 @@ use std::collections::HashMap;
 
 use anyhow::Result;
 use matchcore::{
-    AmendCmd, AmendPatch, CancelCmd, Command, CommandKind, CommandMeta, CommandOutcome,
-    LimitOrder, LimitOrderPatch, NewOrder, OrderBook, OrderFlags, OrderId, OrderKind, Price,
-    Quantity, QuantityPolicy, SequenceNumber, SubmitCmd, TimeInForce, Timestamp,
+    AmendCmd, AmendPatch, CancelCmd, Command, CommandKind, CommandMeta, CommandOutcome, LimitOrder,
+    LimitOrderPatch, NewOrder, OrderBook, OrderFlags, OrderId, OrderKind, Price, Quantity,
+    QuantityPolicy, SequenceNumber, SubmitCmd, TimeInForce, Timestamp,
 };
 
 use super::unsigned;
@@ -38,7 +38,9 @@ impl Venue for MatchcoreVenue {
     const NOTES: &'static str = "matchcore 0.4: one book per symbol; order ids are the submit's \
         sequence number (mapped in prepare); Move = amend price (loses priority, may trade), \
         Reduce = amend quantity (keeps priority); returns an outcome with Vecs per command; \
-        no accounts or balances";
+        no accounts or balances. Bug in 0.4.0: a crossing limit order (or amend) is matched \
+        with no limit price, so it trades through its limit like a market order; its book then \
+        drifts from the stream's and later cancels/amends of orders it filled are rejected";
     type Command = MatchcoreCommand;
 
     fn setup(universe: &Universe) -> Result<Self> {

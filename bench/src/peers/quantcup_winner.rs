@@ -193,7 +193,14 @@ impl QuantcupWinner {
     }
 
     /// A limit order for generator order `oid`, which gets the next id `limit` hands out.
-    fn new_limit(&mut self, oid: u64, account: u32, side: Side, price: i64, qty: i64) -> Result<Limit> {
+    fn new_limit(
+        &mut self,
+        oid: u64,
+        account: u32,
+        side: Side,
+        price: i64,
+        qty: i64,
+    ) -> Result<Limit> {
         let price = unsigned(price, "price")? as usize;
         ensure!(price < MAX_PRICE, "price {price} does not fit 16 bits");
         self.ids.insert(oid, self.next_id);

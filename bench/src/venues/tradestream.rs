@@ -45,7 +45,7 @@ impl Venue for TradestreamVenue {
         let mut engine = Engine::new(EngineConfig {
             max_open_orders_per_account: 1_000_000,
             capacity: 4_000_000,
-            expected_client_ids: 1 << 20,
+            expected_client_ids: 1 << 12,
             expected_accounts: universe.accounts as usize,
             levels_per_side: 64,
         });
@@ -80,6 +80,7 @@ impl Venue for TradestreamVenue {
     fn prepare(&mut self, ops: &[Op]) -> Result<Vec<Command>> {
         let places = ops.iter().filter(|op| matches!(op, Op::Place { .. })).count();
         self.engine.reserve_client_ids(places);
+        self.engine.prefault();
         Ok(ops.iter().map(|op| self.translate(op)).collect())
     }
 

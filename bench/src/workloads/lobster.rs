@@ -149,7 +149,10 @@ fn parse_line(line: &str) -> Result<Message> {
         other => bail!("direction {other:?} is neither 1 nor -1"),
     };
     if kind == 1 {
-        ensure!(size > 0 && price > 0, "a new order needs a positive size and price");
+        ensure!(
+            size > 0 && price > 0,
+            "a new order needs a positive size and price"
+        );
     }
     Ok(Message {
         kind,
@@ -176,7 +179,10 @@ mod tests {
 34200.7,3,12,50,5853400,-1
 ";
         let w = parse(text, 2).expect("valid file");
-        assert_eq!(w.facts.skipped, 2, "unknown order 99 and the hidden execution");
+        assert_eq!(
+            w.facts.skipped, 2,
+            "unknown order 99 and the hidden execution"
+        );
         assert_eq!(w.measured.len(), 5);
         assert!(matches!(
             w.measured[0],
@@ -187,7 +193,14 @@ mod tests {
                 ..
             }
         ));
-        assert!(matches!(w.measured[1], Op::Reduce { by: 30, open: 70, .. }));
+        assert!(matches!(
+            w.measured[1],
+            Op::Reduce {
+                by: 30,
+                open: 70,
+                ..
+            }
+        ));
         assert!(matches!(w.measured[2], Op::Cancel { oid: 1, .. }));
         assert!(matches!(w.measured[4], Op::Cancel { .. }));
         assert_eq!(w.facts.resting_end, 0);

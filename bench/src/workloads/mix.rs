@@ -3,11 +3,13 @@
 //! Per command: 9% GTC limit, 3% IOC, 6% cancel, 82% move (price amend), the instrument drawn
 //! by weight. Passive prices are uniform within `half_width` ticks of the instrument's center on
 //! their own side, never crossing, so about 1,000 orders spread over about 750 levels. A sixth of
-//! the GTC orders and 1.8% of the moves are placed aggressively (best opposite price plus 0-2
-//! ticks), and every IOC is; that makes about 6% of commands trade. The book size is held near
-//! its prefilled size by the aggressive quantity: it grows with the cube of (resting / target),
-//! so a fuller book is eaten faster. Cancels and moves pick a resting order uniformly from the
-//! reference book; when an instrument has none, a passive GTC order is placed instead.
+//! the GTC orders (at the target book size), every IOC and 1.8% of the moves are aggressive: at
+//! the opposite best plus 0-2 ticks (moves: exactly at it). That makes about 6% of commands
+//! trade. The book size is held near its prefilled size by feedback from the reference book: the
+//! aggressive GTC share scales with (resting / target)^4 and the aggressive quantity with its
+//! cube, so a fuller book is eaten faster; it settles a few percent under the target. Cancels and
+//! moves pick a resting order uniformly; when an instrument has none, a passive GTC order is
+//! placed instead.
 
 use crate::ops::{Op, Side, Tif, Universe};
 use crate::rng::Rng;
@@ -19,7 +21,9 @@ const GTC_AGGRESSIVE: f64 = 1.0 / 6.0;
 /// Share of moves that go to the opposite best.
 const MOVE_AGGRESSIVE: f64 = 0.018;
 /// Aggressive quantity scale at the target book size, in lots.
-const AGGRESSIVE_QTY: f64 = 40.0;
+const AGGRESSIVE_QTY: f64 = 4.0;
+/// Aggressive orders bid up to this many ticks through the opposite best.
+const SLACK: u64 = 2;
 
 /// Parameters of one mix stream.
 #[derive(Debug, Clone)]
@@ -159,10 +163,10 @@ impl<'a> MixGen<'a> {
         }
     }
 
-    /// A price that crosses: the opposite best plus 0-2 ticks of slack.
-    fn aggressive_price(&mut self, symbol: u32, side: Side) -> Option<i64> {
+    /// A price that crosses: the opposite best plus up to `slack` ticks.
+    fn aggressive_price(&mut self, symbol: u32, side: Side, slack: u64) -> Option<i64> {
         let best = self.model.best(symbol, side.opposite())?;
-        let slack = self.rng.below(3) as i64;
+        let slack = self.rng.below(slack + 1) as i64;
         Some(match side {
             Side::Buy => best + slack,
             Side::Sell => (best - slack).max(1),
@@ -175,9 +179,14 @@ impl<'a> MixGen<'a> {
 
     /// Larger when the instrument holds more than its target, so the book size stays put.
     fn aggressive_qty(&mut self, symbol: u32) -> i64 {
-        let ratio = self.model.resting(symbol) as f64 / self.targets[symbol as usize] as f64;
-        let cap = (AGGRESSIVE_QTY * ratio.powi(3)).clamp(1.0, 10.0 * self.config.max_rest_qty as f64);
+        let cap = (AGGRESSIVE_QTY * self.fullness(symbol).powi(3))
+            .clamp(1.0, 10.0 * self.config.max_rest_qty as f64);
         self.rng.between(1, cap as i64)
+    }
+
+    /// Resting orders of `symbol` over its target.
+    fn fullness(&self, symbol: u32) -> f64 {
+        self.model.resting(symbol) as f64 / self.targets[symbol as usize] as f64
     }
 
     fn place(&mut self, symbol: u32, side: Side, price: i64, qty: i64, tif: Tif) -> Op {
@@ -218,8 +227,9 @@ impl<'a> MixGen<'a> {
         let roll = self.rng.below(100);
         if roll < 9 {
             let side = self.side();
-            if self.rng.chance(GTC_AGGRESSIVE) {
-                if let Some(price) = self.aggressive_price(symbol, side) {
+            let aggressive = GTC_AGGRESSIVE * self.fullness(symbol).powi(4).min(2.0);
+            if self.rng.chance(aggressive) {
+                if let Some(price) = self.aggressive_price(symbol, side, SLACK) {
                     let qty = self.aggressive_qty(symbol);
                     return self.place(symbol, side, price, qty, Tif::Gtc);
                 }
@@ -230,7 +240,7 @@ impl<'a> MixGen<'a> {
         }
         if roll < 12 {
             let side = self.side();
-            let price = match self.aggressive_price(symbol, side) {
+            let price = match self.aggressive_price(symbol, side, SLACK) {
                 Some(p) => p,
                 None => self.passive_price(symbol, side),
             };
@@ -251,7 +261,7 @@ impl<'a> MixGen<'a> {
             };
         }
         let aggressive = if self.rng.chance(MOVE_AGGRESSIVE) {
-            self.aggressive_price(symbol, r.side)
+            self.aggressive_price(symbol, r.side, 0)
         } else {
             None
         };

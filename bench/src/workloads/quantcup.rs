@@ -2,7 +2,9 @@
 //! from the contest's `score_feed.h`): one symbol, 35,759 messages, rows
 //! `trader_id,side,price,qty`. A row with price 0 cancels the order numbered `qty` (orders are
 //! numbered 1, 2, ... in feed order, as the contest engine hands out ids); every other row is a
-//! GTC limit order. Cancels of orders not yet placed are skipped.
+//! GTC limit order. As in the contest's `score.c`, every row is sent: a cancel naming an order
+//! that is gone or not placed yet is a no-op for every engine (it names the order's owner, or
+//! the row's trader when the order is not placed yet).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -24,10 +26,14 @@ pub fn locate_feed() -> Result<PathBuf> {
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
         .context("neither CARGO_HOME nor HOME is set")?;
     let sources = home.join("registry").join("src");
-    let entries = fs::read_dir(&sources)
-        .with_context(|| format!("reading {}", sources.display()))?;
+    let entries =
+        fs::read_dir(&sources).with_context(|| format!("reading {}", sources.display()))?;
     for entry in entries.flatten() {
-        let feed = entry.path().join(LOBSTER_CRATE).join("data").join("orders.csv");
+        let feed = entry
+            .path()
+            .join(LOBSTER_CRATE)
+            .join("data")
+            .join("orders.csv");
         if feed.is_file() {
             return Ok(feed);
         }
@@ -66,15 +72,13 @@ fn parse(text: &str, passes: usize) -> Result<Workload> {
         let trader = u32::try_from(number(trader, "trader")?)
             .with_context(|| format!("line {}: trader out of range", n + 1))?;
         let (price, qty) = (number(price, "price")?, number(qty, "qty")?);
+        accounts = accounts.max(trader + 1);
         let op = if price == 0 {
-            let Some(&account) = usize::try_from(qty)
+            let account = usize::try_from(qty)
                 .ok()
                 .and_then(|q| q.checked_sub(1))
-                .and_then(|i| owners.get(i))
-            else {
-                facts.skipped += 1;
-                continue;
-            };
+                .and_then(|i| owners.get(i).copied())
+                .unwrap_or(trader);
             Op::Cancel {
                 oid: qty,
                 account,
@@ -90,7 +94,6 @@ fn parse(text: &str, passes: usize) -> Result<Workload> {
                 bail!("line {}: a limit order of quantity 0", n + 1);
             }
             owners.push(trader);
-            accounts = accounts.max(trader + 1);
             Op::Place {
                 oid: owners.len() as u64,
                 account: trader,
@@ -132,9 +135,10 @@ mod tests {
 
     #[test]
     fn parses_limits_and_cancels_by_order_number() {
-        let csv = "trader_id,side,price,qty\n8,Bid,4799,500\n4,Ask,4801,800\n7,Bid,0,2\n1,Bid,0,9\n";
+        let csv =
+            "trader_id,side,price,qty\n8,Bid,4799,500\n4,Ask,4801,800\n7,Bid,0,2\n1,Bid,0,9\n";
         let w = parse(csv, 3).expect("valid feed");
-        assert_eq!(w.measured.len(), 3);
+        assert_eq!(w.measured.len(), 4);
         assert_eq!(
             w.measured[2],
             Op::Cancel {
@@ -143,7 +147,16 @@ mod tests {
                 symbol: 0
             }
         );
-        assert_eq!(w.facts.skipped, 1, "order 9 was never placed");
+        assert_eq!(
+            w.measured[3],
+            Op::Cancel {
+                oid: 9,
+                account: 1,
+                symbol: 0
+            },
+            "order 9 is not placed: the row's trader"
+        );
+        assert_eq!(w.facts.unknown, 1);
         assert_eq!(w.universe.accounts, 9);
         assert_eq!(w.universe.max_price, 4801);
         assert_eq!(w.passes, 3);

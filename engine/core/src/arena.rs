@@ -84,6 +84,18 @@ impl Arena {
         }
     }
 
+    /// Writes every slot up to the capacity and puts them all on the free list, so that no page
+    /// of the arena is first touched on the hot path.
+    pub fn prefault(&mut self, blank: Order) {
+        while self.slots.len() < self.capacity as usize {
+            // Slots beyond the current length were never handed out, so none is on the free list.
+            self.free.push(self.slots.len() as u32);
+            self.slots.push(Slot { gen: 0, live: false, order: blank });
+        }
+        // Hand out low slots first.
+        self.free.sort_unstable_by(|a, b| b.cmp(a));
+    }
+
     /// Open orders.
     pub fn live(&self) -> u32 {
         self.live

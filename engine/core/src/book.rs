@@ -1,5 +1,11 @@
 //! Order books: per side, a vector of price levels sorted so that the best level is last, each
 //! level an intrusive FIFO of arena slots.
+//!
+//! A level that empties in the middle of the vector stays there, empty, so that a price that is
+//! used again (the common case: orders move around the touch) needs no insertion, and neither
+//! case moves the levels behind it. Empty levels at the best end are trimmed at once, so the last
+//! level is always the best one; the empty ones inside are swept out when they outnumber the
+//! others.
 
 use crate::arena::{Arena, NIL};
 use tradestream_model::{Price, Qty, Side};
@@ -21,11 +27,13 @@ pub struct Level {
 pub struct BookSide {
     bid: bool,
     levels: Vec<Level>,
+    /// Empty levels kept inside the vector.
+    empty: usize,
 }
 
 impl BookSide {
     fn new(side: Side, levels: usize) -> BookSide {
-        BookSide { bid: side == Side::Buy, levels: Vec::with_capacity(levels) }
+        BookSide { bid: side == Side::Buy, levels: Vec::with_capacity(levels), empty: 0 }
     }
 
     fn key(&self, p: Price) -> i64 {
@@ -51,9 +59,9 @@ impl BookSide {
         self.best().map(|l| self.price_of(l))
     }
 
-    /// Levels from best to worst.
+    /// Non-empty levels from best to worst.
     pub fn levels(&self) -> impl Iterator<Item = &Level> {
-        self.levels.iter().rev()
+        self.levels.iter().rev().filter(|l| l.head != NIL)
     }
 
     /// True when `price` is at least as good as `limit` for this side's orders
@@ -74,7 +82,12 @@ impl BookSide {
             (o.price, o.leaves)
         };
         let idx = match self.find(price) {
-            Ok(i) => i,
+            Ok(i) => {
+                if self.levels[i].head == NIL {
+                    self.empty -= 1;
+                }
+                i
+            }
             Err(i) => {
                 let key = self.key(price);
                 self.levels.insert(i, Level { key, total: Qty::ZERO, head: NIL, tail: NIL });
@@ -120,7 +133,15 @@ impl BookSide {
         let level = &mut self.levels[idx];
         level.total.0 -= leaves.0;
         if level.head == NIL {
-            self.levels.remove(idx);
+            self.empty += 1;
+            while self.levels.last().is_some_and(|l| l.head == NIL) {
+                self.levels.pop();
+                self.empty -= 1;
+            }
+            if self.empty > 64 && self.empty > self.levels.len() / 2 {
+                self.levels.retain(|l| l.head != NIL);
+                self.empty = 0;
+            }
         }
     }
 
@@ -235,5 +256,32 @@ mod tests {
         side.unlink(&mut arena, a);
         side.unlink(&mut arena, c);
         assert!(side.best().is_none());
+    }
+
+    #[test]
+    fn emptied_inner_levels_are_skipped_reused_and_swept() {
+        let mut arena = Arena::with_capacity(1024);
+        let mut side = BookSide::new(Side::Sell, 4);
+        let slots: Vec<u32> = (0..300).map(|n| add(&mut arena, &mut side, n, 100 + n as i64, 1)).collect();
+        // Empty every other level behind the best: they stay, invisible.
+        for &s in slots.iter().skip(1).step_by(2).take(50) {
+            side.unlink(&mut arena, s);
+        }
+        assert_eq!(side.levels().count(), 250);
+        assert_eq!(side.empty, 50);
+        assert_eq!(side.best_price(), Some(Price(100)));
+        // A price used again reuses its empty level.
+        add(&mut arena, &mut side, 1000, 101, 3);
+        assert_eq!(side.empty, 49);
+        assert_eq!(levels(&side)[..2], [(100, 1), (101, 3)]);
+        // Emptying the best level trims it and any empty levels behind it... none here.
+        side.unlink(&mut arena, slots[0]);
+        assert_eq!(side.best_price(), Some(Price(101)));
+        // Sweeping: once empty levels outnumber half the vector they are removed.
+        for &s in slots.iter().skip(150) {
+            side.unlink(&mut arena, s);
+        }
+        assert!(side.empty <= 64 || side.empty <= side.levels.len() / 2);
+        assert_eq!(side.levels().count(), side.levels.len() - side.empty);
     }
 }

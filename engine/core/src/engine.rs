@@ -1,7 +1,8 @@
 //! The engine state and the command dispatch.
 
 use crate::accounts::Accounts;
-use crate::arena::{Arena, Handle};
+use crate::arena::Arena;
+use crate::client_ids::ClientIds;
 use crate::assets::Assets;
 use crate::book::Book;
 use crate::expiry::Expiries;
@@ -27,7 +28,7 @@ pub struct Engine {
     pub(crate) arena: Arena,
     /// Every client order id ever accepted, per account index; the handle resolves while the
     /// order is open.
-    pub(crate) ids: FxHashMap<(u32, ClientOrderId), Handle>,
+    pub(crate) ids: ClientIds,
     /// The fee account, per asset.
     pub(crate) fees: Vec<Amount>,
     pub(crate) expiries: Expiries,
@@ -47,7 +48,7 @@ impl Engine {
             books: Vec::new(),
             accounts: Accounts::with_capacity(config.expected_accounts),
             arena: Arena::with_capacity(config.capacity),
-            ids: FxHashMap::with_capacity_and_hasher(config.expected_client_ids, Default::default()),
+            ids: ClientIds::with_capacity(config.expected_client_ids),
             fees: Vec::new(),
             expiries: Expiries::with_capacity(config.capacity as usize),
         }
@@ -57,6 +58,33 @@ impl Engine {
     /// grows the id map on the hot path (for example before a known batch or at start of day).
     pub fn reserve_client_ids(&mut self, additional: usize) {
         self.ids.reserve(additional);
+    }
+
+    /// Touches all pre-sized memory (order arena, id map, expiry heap) so that the operating
+    /// system never faults a fresh page in on the hot path. Costs start-up time in proportion to
+    /// the configured capacity; servers and benchmarks call it, short simulations need not.
+    pub fn prefault(&mut self) {
+        let blank = crate::arena::Order {
+            order_id: tradestream_model::OrderId(0),
+            account: crate::arena::NIL,
+            instrument: 0,
+            id: ClientOrderId::new("-").expect("a one-byte id fits"),
+            side: Side::Buy,
+            price: tradestream_model::Price(0),
+            qty: tradestream_model::Qty(0),
+            leaves: tradestream_model::Qty(0),
+            tif: TimeInForce::Gtc,
+            post_only: false,
+            stp: tradestream_model::SelfTradePrevention::None,
+            entered: Timestamp(0),
+            prev: crate::arena::NIL,
+            next: crate::arena::NIL,
+            acct_prev: crate::arena::NIL,
+            acct_next: crate::arena::NIL,
+        };
+        self.arena.prefault(blank);
+        self.expiries.prefault();
+        self.ids.prefault();
     }
 
     /// The limits the engine was created with.

@@ -26,6 +26,19 @@ impl Expiries {
         Expiries { heap: BinaryHeap::with_capacity(capacity), live: 0 }
     }
 
+    /// Touches the heap's reserved memory (only while it is empty), so the hot path never
+    /// faults it in.
+    pub fn prefault(&mut self) {
+        if self.heap.is_empty() {
+            let blank = Reverse(Entry { expire: 0, order_id: 0, slot: 0, gen: 0 });
+            let mut v = std::mem::take(&mut self.heap).into_vec();
+            v.resize(v.capacity(), blank);
+            v.clear();
+            // An empty vector is a valid heap: no rebuild.
+            self.heap = BinaryHeap::from(v);
+        }
+    }
+
     /// Registers a resting GTD order.
     pub fn push(&mut self, expire: i64, order_id: u64, h: Handle) {
         self.heap.push(Reverse(Entry { expire, order_id, slot: h.slot, gen: h.gen }));

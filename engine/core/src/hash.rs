@@ -76,10 +76,10 @@ impl Engine {
                 slot = o.acct_next;
             }
         }
-        let (count, sum) = self.ids.keys().fold((0u64, 0u64), |(n, sum), (acct, id)| {
+        let (count, sum) = self.ids.iter().fold((0u64, 0u64), |(n, sum), e| {
             let mut k = blake3::Hasher::new();
-            k.update(&self.accounts.get(*acct).id.0.to_le_bytes());
-            k.update(id.as_bytes());
+            k.update(&self.accounts.get(e.account).id.0.to_le_bytes());
+            k.update(e.id.as_bytes());
             let d = k.finalize();
             let mut first = [0u8; 8];
             first.copy_from_slice(&d.as_bytes()[..8]);

@@ -16,6 +16,7 @@ mod accounts;
 pub mod arena;
 mod assets;
 mod book;
+mod client_ids;
 mod config;
 mod engine;
 mod expiry;

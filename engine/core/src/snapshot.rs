@@ -92,11 +92,11 @@ impl Engine {
             }
         }
         let mut ids: Vec<_> = self.ids.iter().collect();
-        ids.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        ids.sort_unstable_by(|a, b| (a.account, a.id).cmp(&(b.account, b.id)));
         w.u64(ids.len() as u64);
-        for ((acct, id), h) in ids {
-            w.u32(*acct).str(id);
-            let live = self.arena.resolve(*h).map(|s| self.arena.get(s).order_id.0);
+        for e in ids {
+            w.u32(e.account).str(&e.id);
+            let live = self.arena.resolve(e.handle).map(|s| self.arena.get(s).order_id.0);
             w.opt(live, |w, v| {
                 w.u64(v);
             });
@@ -206,7 +206,10 @@ impl Engine {
                 Some(oid) => *slots.get(&oid).ok_or(bad("live order", oid))?,
                 None => Handle::CLOSED,
             };
-            e.ids.insert((acct, id), h);
+            if acct >= n_accounts || e.ids.get(e.ids.hash(acct, &id), acct, &id).is_some() {
+                return Err(bad("client order id", acct as u64));
+            }
+            e.ids.insert_new(e.ids.hash(acct, &id), acct, id, h);
         }
         r.finish()?;
         Ok(e)

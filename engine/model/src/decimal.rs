@@ -16,8 +16,8 @@ pub enum DecimalError {
     /// Not of the form `-?[0-9]+(\.[0-9]+)?`.
     #[error("not a decimal string (expected digits with an optional fraction, like \"100.25\")")]
     Malformed,
-    /// Well formed but beyond 28 significant digits.
-    #[error("decimal has too many digits")]
+    /// Well formed but not exactly representable: more than 28 significant digits.
+    #[error("decimal has more than 28 significant digits")]
     TooLarge,
 }
 
@@ -32,7 +32,24 @@ pub fn parse(s: &str) -> Result<Decimal, DecimalError> {
     if !all_digits(int) || frac.is_some_and(|f| !all_digits(f)) {
         return Err(DecimalError::Malformed);
     }
-    Decimal::from_str(s).map_err(|_| DecimalError::TooLarge)
+    // rust_decimal rounds beyond 28 digits; an inexact value must never be accepted, so count
+    // the significant digits first.
+    let int_digits = int.trim_start_matches('0').len();
+    let frac_digits = frac.map_or(0, |f| f.trim_end_matches('0').len());
+    let significant = if int_digits == 0 {
+        frac.map_or(0, |f| f.trim_end_matches('0').trim_start_matches('0').len())
+    } else {
+        int_digits + frac_digits
+    };
+    if significant > 28 || frac_digits > 28 {
+        return Err(DecimalError::TooLarge);
+    }
+    let trimmed = match frac {
+        Some(f) if f.trim_end_matches('0').is_empty() => &s[..s.len() - f.len() - 1],
+        Some(f) => &s[..s.len() - (f.len() - f.trim_end_matches('0').len())],
+        None => s,
+    };
+    Decimal::from_str(trimmed).map_err(|_| DecimalError::TooLarge)
 }
 
 /// A positive decimal step (`tick`, `lot`) as `mantissa x 10^-scale`, normalised.
@@ -198,6 +215,12 @@ mod tests {
             assert_eq!(parse(bad), Err(DecimalError::Malformed), "{bad}");
         }
         assert_eq!(parse("123456789012345678901234567890123"), Err(DecimalError::TooLarge));
+        // Never rounded onto a grid: 29 or more significant digits are refused.
+        assert_eq!(parse("100.00000000000000000000000000001"), Err(DecimalError::TooLarge));
+        assert_eq!(parse("0.99999999999999999999999999999"), Err(DecimalError::TooLarge));
+        assert_eq!(parse("0.0000000000000000000000000001"), Ok(Decimal::new(1, 28)));
+        assert_eq!(parse("0.00000000000000000000000000001"), Err(DecimalError::TooLarge));
+        assert_eq!(parse("1.50000000000000000000000000000000"), Ok(Decimal::new(15, 1)));
     }
 
     #[test]

@@ -19,8 +19,8 @@ impl Engine {
         let acct = self.accounts.find(account).ok_or(RejectReason::UnknownOrder)?;
         let slot = self
             .ids
-            .get(&(acct, id))
-            .and_then(|h| self.arena.resolve(*h))
+            .get(self.ids.hash(acct, &id), acct, &id)
+            .and_then(|h| self.arena.resolve(h))
             .filter(|&s| self.arena.get(s).instrument == inst)
             .ok_or(RejectReason::UnknownOrder)?;
         Ok((inst, acct, slot))

@@ -9,24 +9,35 @@ use tradestream_model::{
 };
 use tradestream_risk::{check_capacity, check_instrument_controls, check_open_orders, market_limit};
 
+/// The outcome of the checks: what acceptance needs without looking it up again.
+struct Checked {
+    inst: u32,
+    /// The account's index, if it exists yet.
+    acct: Option<u32>,
+    /// The hash of (account, id), when the account exists.
+    id_hash: Option<u64>,
+    band: Option<tradestream_risk::PriceBand>,
+}
+
 impl Engine {
     pub(crate) fn new_order(&mut self, o: &NewOrder, ts: Timestamp, sink: &mut impl EventSink) {
         match self.check_new(o) {
-            Ok(inst) => self.accept(o, inst, ts, sink),
+            Ok(checked) => self.accept(o, checked, ts, sink),
             Err(reason) => sink.push(Event::Rejected { account: o.account, id: o.id, reason }),
         }
     }
 
-    /// The instrument index of an order that passes every check, or the first reject reason.
-    fn check_new(&self, o: &NewOrder) -> Result<u32, RejectReason> {
+    /// What the checks of an order that passed them found out.
+    fn check_new(&self, o: &NewOrder) -> Result<Checked, RejectReason> {
         let inst = o
             .instrument
             .filter(|i| (i.0 as usize) < self.instruments.len())
             .ok_or(RejectReason::UnknownSymbol)?
             .0;
         let acct = self.accounts.find(o.account);
-        if let Some(a) = acct {
-            if self.ids.contains_key(&(a, o.id)) {
+        let id_hash = acct.map(|a| self.ids.hash(a, &o.id));
+        if let (Some(a), Some(h)) = (acct, id_hash) {
+            if self.ids.get(h, a, &o.id).is_some() {
                 return Err(RejectReason::DuplicateId);
             }
         }
@@ -75,7 +86,7 @@ impl Engine {
                 return Err(RejectReason::InsufficientBalance);
             }
         }
-        Ok(inst)
+        Ok(Checked { inst, acct, id_hash, band })
     }
 
     fn taker_for(&self, o: &NewOrder, account: u32, band: Option<tradestream_risk::PriceBand>) -> Taker {
@@ -93,10 +104,16 @@ impl Engine {
         }
     }
 
-    fn accept(&mut self, o: &NewOrder, inst: u32, ts: Timestamp, sink: &mut impl EventSink) {
-        let account = self.accounts.get_or_create(o.account, self.assets.len());
-        let band = self.instruments[inst as usize].band();
-        let mut taker = self.taker_for(o, account, band);
+    fn accept(&mut self, o: &NewOrder, c: Checked, ts: Timestamp, sink: &mut impl EventSink) {
+        let inst = c.inst;
+        let (account, id_hash) = match (c.acct, c.id_hash) {
+            (Some(a), Some(h)) => (a, h),
+            _ => {
+                let a = self.accounts.get_or_create(o.account, self.assets.len());
+                (a, self.ids.hash(a, &o.id))
+            }
+        };
+        let mut taker = self.taker_for(o, account, c.band);
         let order_id = OrderId(self.next_order_id);
         self.next_order_id += 1;
         sink.push(Event::Accepted {
@@ -141,7 +158,7 @@ impl Engine {
                 Handle::CLOSED
             }
         };
-        self.ids.insert((account, o.id), handle);
+        self.ids.insert_new(id_hash, account, o.id, handle);
     }
 
     /// What a limit order of `qty` at `price` holds.
