@@ -6,7 +6,8 @@
 
 mod fields;
 pub mod format;
+mod host;
 pub mod parse;
 mod run;
 
-pub use run::{run, Options, Summary};
+pub use run::{run, run_journaled, JournalOptions, Options, Summary};

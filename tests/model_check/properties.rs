@@ -52,11 +52,19 @@ fn fail(msg: String) -> TestCaseError {
 }
 
 fn run_engine(s: &Scenario, lines: &[String]) -> Result<(Vec<String>, Summary), TestCaseError> {
+    run_engine_with(s.max_open_orders, s.capacity, lines)
+}
+
+fn run_engine_with(
+    max_open_orders: u32,
+    capacity: u32,
+    lines: &[String],
+) -> Result<(Vec<String>, Summary), TestCaseError> {
     let mut input = lines.join("\n");
     input.push('\n');
     let mut options = Options::default();
-    options.max_open_orders = s.max_open_orders;
-    options.capacity = s.capacity;
+    options.max_open_orders = max_open_orders;
+    options.capacity = capacity;
     let mut out: Vec<u8> = Vec::new();
     let summary = run(input.as_bytes(), &mut out, &options)
         .map_err(|e| fail(format!("simulate::run failed: {e}")))?;
@@ -285,6 +293,14 @@ enum LineKind {
 }
 
 fn check_invariants(s: &Scenario) -> Result<(), TestCaseError> {
+    check_invariants_on(s, &|lines: &[String]| run_engine(s, lines))
+}
+
+type Runner<'r> = dyn Fn(&[String]) -> Result<(Vec<String>, Summary), TestCaseError> + 'r;
+
+/// The invariant check, on the output of `engine` (the real one, or a corrupted one in the
+/// harness's self-test).
+fn check_invariants_on(s: &Scenario, engine: &Runner) -> Result<(), TestCaseError> {
     let lines = generate::render(s);
     let symbols: Vec<String> = s.instruments.iter().map(|i| i.symbol.clone()).collect();
     let mut accounts: Vec<u64> = s.accounts.clone();
@@ -311,8 +327,8 @@ fn check_invariants(s: &Scenario) -> Result<(), TestCaseError> {
         kinds.push(LineKind::Query);
     }
 
-    let (out, summary) = run_engine(s, &input)?;
-    let (_, plain_summary) = run_engine(s, &lines)?;
+    let (out, summary) = engine(&input)?;
+    let (_, plain_summary) = engine(&lines)?;
 
     // Events grouped by input line.
     let mut by_line: Vec<Vec<Value>> = vec![Vec::new(); input.len()];
@@ -678,6 +694,96 @@ impl<'a> Invariants<'a> {
             }
         }
         Ok(sum)
+    }
+}
+
+/// Runs a fixed input through the engine and the reference (default options) and compares.
+fn engine_vs_reference(lines: &[&str]) {
+    let lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    let (out, _) = run_engine_with(10_000, 1_000_000, &lines).expect("engine runs");
+    let expected = reference::run(&lines, 10_000, 1_000_000);
+    if let Err(e) = compare(&lines, &out, &expected) {
+        panic!("{e}");
+    }
+}
+
+/// Found by `engine_matches_reference` (shrunk, then trimmed by hand). Account 1 can pay for one
+/// lot at 25.5 up front, but trading with its own resting sell (`stp` none) pays it back at once,
+/// so the market FOK fills in full, exactly as the same order without `fok` does (line 6).
+/// Contract: "A `fok` order that cannot fill in full at once is `rejected` (`fok_unfilled`)";
+/// docs/simulate.md: a market FOK "counts, in its fill check, only the lots the account can pay
+/// for". The engine's fill check does not count what the order's own trades pay back, and rejects.
+#[test]
+fn market_fok_counts_self_trade_proceeds() {
+    engine_vs_reference(&[
+        r#"{"op":"instrument","symbol":"ETH-BTC","kind":"spot","base":"ETH","quote":"BTC","tick":"0.5","lot":"0.1"}"#,
+        r#"{"op":"deposit","account":1,"asset":"ETH","amount":"4"}"#,
+        r#"{"op":"deposit","account":1,"asset":"BTC","amount":"2.75"}"#,
+        r#"{"op":"new","account":1,"symbol":"ETH-BTC","id":"s","side":"sell","type":"limit","price":"25.5","qty":"0.7"}"#,
+        r#"{"op":"new","account":1,"symbol":"ETH-BTC","id":"f","side":"buy","type":"market","qty":"0.2","tif":"fok"}"#,
+        r#"{"op":"new","account":1,"symbol":"ETH-BTC","id":"m","side":"buy","type":"market","qty":"0.2"}"#,
+        r#"{"op":"balance","account":1}"#,
+    ]);
+}
+
+/// Self-test of the harness: corrupting the engine's output in small ways must break an
+/// invariant.
+#[test]
+fn invariant_checks_catch_corrupted_output() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    type Mutation = fn(&mut Vec<String>) -> bool;
+    let mutations: [(&str, Mutation); 4] = [
+        ("drop a cancel", |out| {
+            let i = out
+                .iter()
+                .position(|l| l.contains(r#""event":"cancelled""#));
+            i.map(|i| out.remove(i)).is_some()
+        }),
+        ("drop a trade", |out| {
+            let i = out.iter().position(|l| l.contains(r#""event":"trade""#));
+            i.map(|i| out.remove(i)).is_some()
+        }),
+        ("bump a fee", |out| {
+            let i = out.iter().position(|l| l.contains(r#""event":"fees""#));
+            i.map(|i| out[i] = out[i].replace(r#""amount":""#, r#""amount":"1"#))
+                .is_some()
+        }),
+        ("bump a hold", |out| {
+            let i = out
+                .iter()
+                .position(|l| l.contains(r#""event":"balance""#) && !l.contains(r#""held":"0""#));
+            i.map(|i| out[i] = out[i].replace(r#""held":""#, r#""held":"1"#))
+                .is_some()
+        }),
+    ];
+    let mut runner = TestRunner::deterministic();
+    for (name, mutate) in mutations {
+        let mut caught = false;
+        for _ in 0..20 {
+            let s = generate::scenario()
+                .new_tree(&mut runner)
+                .unwrap()
+                .current();
+            let corrupt = |lines: &[String]| {
+                let (mut out, summary) = run_engine(&s, lines)?;
+                let hit = mutate(&mut out);
+                Ok((out, summary, hit))
+            };
+            let hit = std::cell::Cell::new(false);
+            let engine = |lines: &[String]| {
+                let (out, summary, h) = corrupt(lines)?;
+                hit.set(hit.get() || h);
+                Ok((out, summary))
+            };
+            let result = check_invariants_on(&s, &engine);
+            if hit.get() {
+                assert!(result.is_err(), "{name}: not caught");
+                caught = true;
+                break;
+            }
+        }
+        assert!(caught, "{name}: no scenario to try it on");
     }
 }
 

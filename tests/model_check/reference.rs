@@ -313,7 +313,6 @@ pub struct Reference {
     next_order_id: u64,
     next_trade_id: u64,
     next_prio: u64,
-    tmp_mimic: bool,
 }
 
 /// Runs a whole input through a fresh reference model.
@@ -694,7 +693,6 @@ impl Reference {
             next_order_id: 1,
             next_trade_id: 1,
             next_prio: 1,
-            tmp_mimic: false,
         }
     }
 
@@ -898,10 +896,6 @@ impl Reference {
         self.bal(seller.account, inst.quote).available += quote_amt - seller_fee;
         self.fee_account[inst.base] += buyer_fee;
         self.fee_account[inst.quote] += seller_fee;
-        if self.tmp_mimic && buyer.account == seller.account {
-            if taker.side == Side::Buy { self.bal(seller.account, inst.quote).available -= quote_amt - seller_fee; }
-            else { self.bal(buyer.account, inst.base).available -= base_amt - buyer_fee; }
-        }
     }
 
     /// Matches `taker` (which is not in the book; its hold, if any, is placed) against the book,
@@ -1290,7 +1284,6 @@ impl Reference {
         if n.tif == Tif::Fok {
             // Run the order on a copy of the whole state: it must fill in full at once.
             let mut sim = self.clone();
-            sim.tmp_mimic = true;
             sim.place_hold(&order);
             let mut scratch = Vec::new();
             if sim.match_taker(seq, order.clone(), &mut scratch) != Outcome::Filled {
@@ -1365,8 +1358,7 @@ impl Reference {
         if c.max_qty.is_some_and(|m| new_qty * lot > m) {
             return reject("max_qty");
         }
-        if c
-            .max_notional
+        if c.max_notional
             .is_some_and(|m| new_price * new_qty * self.instruments[inst].tick_lot > m)
         {
             return reject("max_notional");

@@ -1,18 +1,21 @@
-//! Every client order id ever accepted, per account, mapped to the order's handle (which stops
+//! Every client order id ever accepted, per account number, mapped to the order's handle (which stops
 //! resolving once the order is closed). The hash of a key is computed once per command and used
 //! for both the duplicate check and the insertion.
 
-use crate::arena::{Handle, NIL};
+use crate::arena::Handle;
 use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
 use std::hash::BuildHasher;
-use tradestream_model::ClientOrderId;
+use tradestream_model::{AccountId, ClientOrderId};
+
+/// An account number no command can carry (they are at most 2^63 - 1).
+const NO_ACCOUNT: AccountId = AccountId(u64::MAX);
 
 /// One used id.
 #[derive(Debug, Clone, Copy)]
 pub struct IdEntry {
-    /// Account index.
-    pub account: u32,
+    /// Account.
+    pub account: AccountId,
     /// Client order id.
     pub id: ClientOrderId,
     /// The order while it is open.
@@ -32,17 +35,17 @@ impl ClientIds {
     }
 
     /// The hash of a key.
-    pub fn hash(&self, account: u32, id: &ClientOrderId) -> u64 {
+    pub fn hash(&self, account: AccountId, id: &ClientOrderId) -> u64 {
         self.build.hash_one((account, id))
     }
 
     /// The handle stored for a key.
-    pub fn get(&self, hash: u64, account: u32, id: &ClientOrderId) -> Option<Handle> {
+    pub fn get(&self, hash: u64, account: AccountId, id: &ClientOrderId) -> Option<Handle> {
         self.table.find(hash, |e| e.account == account && e.id == *id).map(|e| e.handle)
     }
 
     /// Records a key known to be absent.
-    pub fn insert_new(&mut self, hash: u64, account: u32, id: ClientOrderId, handle: Handle) {
+    pub fn insert_new(&mut self, hash: u64, account: AccountId, id: ClientOrderId, handle: Handle) {
         let build = self.build;
         self.table.insert_unique(hash, IdEntry { account, id, handle }, |e| build.hash_one((e.account, &e.id)));
     }
@@ -63,11 +66,11 @@ impl ClientIds {
         let room = self.table.capacity().saturating_sub(self.table.len());
         let build = self.build;
         for n in 0..room {
-            // Keys no account can have: account index NIL.
-            let e = IdEntry { account: NIL, id: dummy_id(n), handle: Handle::CLOSED };
+            // Keys no account can have: account numbers stop at 2^63 - 1.
+            let e = IdEntry { account: NO_ACCOUNT, id: dummy_id(n), handle: Handle::CLOSED };
             self.table.insert_unique(build.hash_one((e.account, &e.id)), e, |e| build.hash_one((e.account, &e.id)));
         }
-        self.table.retain(|e| e.account != NIL);
+        self.table.retain(|e| e.account != NO_ACCOUNT);
     }
 }
 

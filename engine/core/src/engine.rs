@@ -114,43 +114,34 @@ impl Engine {
     /// The asset and amount an open order holds.
     pub(crate) fn hold_of(&self, slot: u32) -> (AssetId, Amount) {
         let o = self.arena.get(slot);
-        let inst = &self.instruments[o.instrument as usize];
-        match o.side {
-            Side::Buy => (
-                inst.quote,
-                Amount((o.price.0 as i128) * (o.leaves.0 as i128) * inst.quote_per_tick_lot.0),
-            ),
-            Side::Sell => (inst.base, Amount((o.leaves.0 as i128) * inst.base_per_lot.0)),
-        }
+        self.hold_for(o.instrument, o.side, o.price, o.leaves)
     }
 
     /// Takes an open order out of the engine: off its book, its hold released, off its account's
-    /// list, its slot freed. Emits `cancelled` with `reason` unless `reason` is `None` (filled).
-    pub(crate) fn close_order(&mut self, slot: u32, reason: Option<CancelReason>, sink: &mut impl EventSink) {
+    /// list, its slot freed, and emits `cancelled` with `reason`.
+    pub(crate) fn close_order(&mut self, slot: u32, reason: CancelReason, sink: &mut impl EventSink) {
         let o = *self.arena.get(slot);
-        if let Some(reason) = reason {
-            let (asset, held) = self.hold_of(slot);
-            let b = self.accounts.get_mut(o.account).balance_mut(asset);
-            b.held -= held;
-            b.available += held;
-            sink.push(Event::Cancelled {
-                account: self.accounts.get(o.account).id,
-                id: o.id,
-                instrument: InstrumentId(o.instrument),
-                reason,
-                leaves_qty: o.leaves,
-            });
-        }
+        let (asset, held) = self.hold_for(o.instrument, o.side, o.price, o.leaves);
+        let acct = self.accounts.get_mut(o.account);
+        let b = acct.balance_mut(asset);
+        b.held -= held;
+        b.available += held;
+        sink.push(Event::Cancelled {
+            account: acct.id,
+            id: o.id,
+            instrument: InstrumentId(o.instrument),
+            reason,
+            leaves_qty: o.leaves,
+        });
         self.books[o.instrument as usize].side_mut(o.side).unlink(&mut self.arena, slot);
-        self.release_slot(slot);
+        self.release_slot(slot, o.account, o.tif);
     }
 
     /// Frees the slot of an order that is already off its book.
-    pub(crate) fn release_slot(&mut self, slot: u32) {
-        let o = *self.arena.get(slot);
-        self.accounts.unlink_order(&mut self.arena, o.account, slot);
+    pub(crate) fn release_slot(&mut self, slot: u32, account: u32, tif: TimeInForce) {
+        self.accounts.unlink_order(&mut self.arena, account, slot);
         self.arena.remove(slot);
-        if matches!(o.tif, TimeInForce::Gtd(_)) {
+        if matches!(tif, TimeInForce::Gtd(_)) {
             self.expiries.closed(&self.arena);
         }
     }

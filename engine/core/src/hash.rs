@@ -78,7 +78,7 @@ impl Engine {
         }
         let (count, sum) = self.ids.iter().fold((0u64, 0u64), |(n, sum), e| {
             let mut k = blake3::Hasher::new();
-            k.update(&self.accounts.get(e.account).id.0.to_le_bytes());
+            k.update(&e.account.0.to_le_bytes());
             k.update(e.id.as_bytes());
             let d = k.finalize();
             let mut first = [0u8; 8];

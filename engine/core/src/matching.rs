@@ -99,11 +99,11 @@ impl Engine {
                 match t.stp {
                     SelfTradePrevention::CancelTaker => return Stop::SelfTrade,
                     SelfTradePrevention::CancelMaker => {
-                        self.close_order(slot, Some(CancelReason::Stp), sink);
+                        self.close_order(slot, CancelReason::Stp, sink);
                         continue;
                     }
                     _ => {
-                        self.close_order(slot, Some(CancelReason::Stp), sink);
+                        self.close_order(slot, CancelReason::Stp, sink);
                         return Stop::SelfTrade;
                     }
                 }
@@ -148,7 +148,7 @@ impl Engine {
                 book.reduce_best(qty);
                 self.arena.get_mut(slot).leaves = Qty::ZERO;
                 book.unlink(&mut self.arena, slot);
-                self.release_slot(slot);
+                self.release_slot(slot, maker.account, maker.tif);
                 sink.push(Event::Filled { account: maker_account, id: maker.id, instrument: InstrumentId(inst) });
             } else {
                 book.reduce(&mut self.arena, slot, qty);

@@ -92,10 +92,10 @@ impl Engine {
             }
         }
         let mut ids: Vec<_> = self.ids.iter().collect();
-        ids.sort_unstable_by(|a, b| (a.account, a.id).cmp(&(b.account, b.id)));
+        ids.sort_unstable_by_key(|e| (e.account, e.id));
         w.u64(ids.len() as u64);
         for e in ids {
-            w.u32(e.account).str(&e.id);
+            w.u64(e.account.0).str(&e.id);
             let live = self.arena.resolve(e.handle).map(|s| self.arena.get(s).order_id.0);
             w.opt(live, |w, v| {
                 w.u64(v);
@@ -199,15 +199,15 @@ impl Engine {
         let n_ids = r.u64()?;
         e.ids.reserve(n_ids as usize);
         for _ in 0..n_ids {
-            let acct = r.u32()?;
+            let acct = AccountId(r.u64()?);
             let id = r.str("client order id")?;
             let live = r.opt("live order", |r| r.u64())?;
             let h = match live {
                 Some(oid) => *slots.get(&oid).ok_or(bad("live order", oid))?,
                 None => Handle::CLOSED,
             };
-            if acct >= n_accounts || e.ids.get(e.ids.hash(acct, &id), acct, &id).is_some() {
-                return Err(bad("client order id", acct as u64));
+            if e.accounts.find(acct).is_none() || e.ids.get(e.ids.hash(acct, &id), acct, &id).is_some() {
+                return Err(bad("client order id", acct.0));
             }
             e.ids.insert_new(e.ids.hash(acct, &id), acct, id, h);
         }

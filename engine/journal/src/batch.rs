@@ -66,7 +66,11 @@ pub struct Record {
 impl RecordRef<'_> {
     /// Copies the record into an owned [`Record`].
     pub fn to_owned_record(&self) -> Record {
-        Record { seq: self.seq, kind: self.kind, payload: self.payload.to_vec() }
+        Record {
+            seq: self.seq,
+            kind: self.kind,
+            payload: self.payload.to_vec(),
+        }
     }
 
     /// Encoded size of this record inside a batch.
@@ -94,7 +98,12 @@ impl BatchEncoder {
     pub(crate) fn new(max_bytes: usize) -> Self {
         let mut buf = Vec::with_capacity(align_up(max_bytes as u64) as usize);
         buf.resize(BATCH_HEADER_LEN, 0);
-        BatchEncoder { buf, count: 0, first_seq: 0, max_bytes }
+        BatchEncoder {
+            buf,
+            count: 0,
+            first_seq: 0,
+            max_bytes,
+        }
     }
 
     pub(crate) fn clear(&mut self) {
@@ -131,7 +140,8 @@ impl BatchEncoder {
         if self.count == 0 {
             self.first_seq = record.seq;
         }
-        self.buf.extend_from_slice(&(record.payload.len() as u32).to_le_bytes());
+        self.buf
+            .extend_from_slice(&(record.payload.len() as u32).to_le_bytes());
         self.buf.extend_from_slice(&record.seq.to_le_bytes());
         self.buf.push(record.kind);
         self.buf.extend_from_slice(record.payload);
@@ -203,7 +213,10 @@ pub(crate) fn is_zero_header(bytes: &[u8]) -> bool {
 /// The error says what is wrong with it.
 pub(crate) fn decode_batch(bytes: &[u8]) -> Result<BatchView<'_>, String> {
     let h = bytes.get(..BATCH_HEADER_LEN).ok_or_else(|| {
-        format!("only {} bytes left in the file, less than a batch header", bytes.len())
+        format!(
+            "only {} bytes left in the file, less than a batch header",
+            bytes.len()
+        )
     })?;
     if h[0..4] != BATCH_MAGIC {
         return Err("bad batch magic".into());
@@ -234,16 +247,22 @@ pub(crate) fn decode_batch(bytes: &[u8]) -> Result<BatchView<'_>, String> {
     let flags = u16::from_le_bytes([h[6], h[7]]);
     let reserved = crate::segment::le_u32(&h[32..36]);
     if flags != 0 || reserved != 0 {
-        return Err(format!("unknown batch flags {flags:#x} / reserved {reserved:#x}"));
+        return Err(format!(
+            "unknown batch flags {flags:#x} / reserved {reserved:#x}"
+        ));
     }
     let count = crate::segment::le_u32(&h[12..16]);
     let first_seq = crate::segment::le_u64(&h[16..24]);
     let durable_seq = crate::segment::le_u64(&h[24..32]);
     if count == 0 || first_seq == 0 || first_seq.checked_add(u64::from(count)).is_none() {
-        return Err(format!("impossible batch range: first_seq {first_seq}, count {count}"));
+        return Err(format!(
+            "impossible batch range: first_seq {first_seq}, count {count}"
+        ));
     }
     if durable_seq >= first_seq {
-        return Err(format!("durable_seq {durable_seq} is not below first_seq {first_seq}"));
+        return Err(format!(
+            "durable_seq {durable_seq} is not below first_seq {first_seq}"
+        ));
     }
     let mut iter = RecordIter { rest: records };
     let mut expected = first_seq;
@@ -286,7 +305,10 @@ impl<'a> RecordIter<'a> {
         if self.rest.is_empty() {
             return Ok(None);
         }
-        let h = self.rest.get(..RECORD_HEADER_LEN).ok_or("record header cut short")?;
+        let h = self
+            .rest
+            .get(..RECORD_HEADER_LEN)
+            .ok_or("record header cut short")?;
         let len = crate::segment::le_u32(&h[0..4]) as usize;
         let seq = crate::segment::le_u64(&h[4..12]);
         let kind = h[12];
@@ -324,27 +346,76 @@ mod tests {
     fn golden_batch_bytes() {
         let bytes = encode(
             &[
-                RecordRef { seq: 5, kind: 1, payload: b"abc" },
-                RecordRef { seq: 6, kind: 2, payload: b"" },
+                RecordRef {
+                    seq: 5,
+                    kind: 1,
+                    payload: b"abc",
+                },
+                RecordRef {
+                    seq: 6,
+                    kind: 2,
+                    payload: b"",
+                },
             ],
             4,
         );
         assert_eq!(bytes.len(), 512);
-        let hex: String = bytes[..BATCH_HEADER_LEN + 29].iter().map(|b| format!("{b:02x}")).collect();
+        let hex: String = bytes[..BATCH_HEADER_LEN + 29]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         assert_eq!(hex, GOLDEN_BATCH);
         assert!(bytes[BATCH_HEADER_LEN + 29..].iter().all(|&b| b == 0));
         let v = decode_batch(&bytes).unwrap();
         assert_eq!((v.first_seq, v.count, v.durable_seq, v.len), (5, 2, 4, 69));
         let recs: Vec<_> = v.records().collect();
-        assert_eq!(recs[0], RecordRef { seq: 5, kind: 1, payload: b"abc" });
-        assert_eq!(recs[1], RecordRef { seq: 6, kind: 2, payload: b"" });
+        assert_eq!(
+            recs[0],
+            RecordRef {
+                seq: 5,
+                kind: 1,
+                payload: b"abc"
+            }
+        );
+        assert_eq!(
+            recs[1],
+            RecordRef {
+                seq: 6,
+                kind: 2,
+                payload: b""
+            }
+        );
     }
 
-    const GOLDEN_BATCH: &str = "54534a42010000001d000000020000000500000000000000040000000000000000000000745bca530300000005000000000000000161626300000000060000000000000002";
+    const GOLDEN_BATCH: &str = concat!(
+        "54534a42",
+        "0100",
+        "0000",
+        "1d000000",
+        "02000000", // magic version flags len count
+        "0500000000000000",
+        "0400000000000000",
+        "00000000",
+        "745bca53", // first durable rsv crc
+        "03000000",
+        "0500000000000000",
+        "01",
+        "616263", // record: len seq kind "abc"
+        "00000000",
+        "0600000000000000",
+        "02", // record: len seq kind, empty payload
+    );
 
     #[test]
     fn every_single_bit_flip_is_rejected() {
-        let bytes = encode(&[RecordRef { seq: 9, kind: 3, payload: &[0xAB; 40] }], 8);
+        let bytes = encode(
+            &[RecordRef {
+                seq: 9,
+                kind: 3,
+                payload: &[0xAB; 40],
+            }],
+            8,
+        );
         let covered = BATCH_HEADER_LEN + RECORD_HEADER_LEN + 40;
         for bit in 0..covered * 8 {
             let mut b = bytes.clone();
@@ -355,7 +426,14 @@ mod tests {
 
     #[test]
     fn truncated_input_is_rejected_without_panic() {
-        let bytes = encode(&[RecordRef { seq: 1, kind: 0, payload: &[1; 100] }], 0);
+        let bytes = encode(
+            &[RecordRef {
+                seq: 1,
+                kind: 0,
+                payload: &[1; 100],
+            }],
+            0,
+        );
         for cut in 0..153 {
             assert!(decode_batch(&bytes[..cut]).is_err(), "cut {cut}");
         }

@@ -80,10 +80,14 @@ impl JournalConfig {
             )));
         }
         if self.max_batch_bytes > u32::MAX as usize {
-            return Err(JournalError::Config("max_batch_bytes must fit in u32".into()));
+            return Err(JournalError::Config(
+                "max_batch_bytes must fit in u32".into(),
+            ));
         }
         if self.ring_capacity == 0 {
-            return Err(JournalError::Config("ring_capacity must be at least 1".into()));
+            return Err(JournalError::Config(
+                "ring_capacity must be at least 1".into(),
+            ));
         }
         Ok(())
     }

@@ -83,7 +83,11 @@ pub enum JournalError {
 impl JournalError {
     /// Wraps an I/O error with the operation and path it came from.
     pub(crate) fn io(op: &'static str, path: impl Into<PathBuf>, source: io::Error) -> Self {
-        JournalError::Io { op, path: path.into(), source }
+        JournalError::Io {
+            op,
+            path: path.into(),
+            source,
+        }
     }
 
     /// True for [`JournalError::Corrupt`].

@@ -95,7 +95,9 @@ pub struct Inspection {
 
 /// Describes the journal and snapshots in `dir` (read-only).
 pub fn inspect<S: Storage>(storage: &S, dir: &Path) -> Result<Inspection> {
-    let names = storage.list(dir).map_err(|e| JournalError::io("list", dir, e))?;
+    let names = storage
+        .list(dir)
+        .map_err(|e| JournalError::io("list", dir, e))?;
     let mut segments = Vec::new();
     for (first_seq, name) in segment_files(&names) {
         let bytes = read_file(storage, &dir.join(&name))?;
@@ -132,14 +134,27 @@ pub fn inspect<S: Storage>(storage: &S, dir: &Path) -> Result<Inspection> {
                 offset,
                 bytes: s.report.truncated_bytes,
             },
-            None => Verdict::Clean { last_seq: s.report.last_seq },
+            None => Verdict::Clean {
+                last_seq: s.report.last_seq,
+            },
         },
-        Err(JournalError::Corrupt { file, offset, reason }) => {
-            Verdict::Corrupt { file, offset, reason }
-        }
+        Err(JournalError::Corrupt {
+            file,
+            offset,
+            reason,
+        }) => Verdict::Corrupt {
+            file,
+            offset,
+            reason,
+        },
         Err(e) => return Err(e),
     };
-    Ok(Inspection { dir: dir.to_path_buf(), segments, snapshots, verdict })
+    Ok(Inspection {
+        dir: dir.to_path_buf(),
+        segments,
+        snapshots,
+        verdict,
+    })
 }
 
 fn summarize_segment(name: String, first_seq: u64, bytes: &[u8]) -> SegmentSummary {
@@ -155,7 +170,10 @@ fn summarize_segment(name: String, first_seq: u64, bytes: &[u8]) -> SegmentSumma
     match SegmentHeader::decode(bytes) {
         Ok(h) if h.first_seq == first_seq => {}
         Ok(h) => {
-            s.problem = Some(format!("header names seq {} but the file name {first_seq}", h.first_seq));
+            s.problem = Some(format!(
+                "header names seq {} but the file name {first_seq}",
+                h.first_seq
+            ));
             return s;
         }
         Err(reason) => {
@@ -190,8 +208,10 @@ fn summarize_segment(name: String, first_seq: u64, bytes: &[u8]) -> SegmentSumma
                 s.bytes_used = p;
             }
             Ok(v) => {
-                s.problem =
-                    Some(format!("offset {p}: batch starts at seq {} instead of {next}", v.first_seq));
+                s.problem = Some(format!(
+                    "offset {p}: batch starts at seq {} instead of {next}",
+                    v.first_seq
+                ));
                 return s;
             }
             Err(reason) => {
@@ -217,13 +237,19 @@ impl fmt::Display for Inspection {
                 s.batches,
                 s.bytes_used,
                 s.size,
-                s.problem.as_ref().map_or(String::new(), |p| format!("  PROBLEM: {p}"))
+                s.problem
+                    .as_ref()
+                    .map_or(String::new(), |p| format!("  PROBLEM: {p}"))
             )?;
         }
         writeln!(f, "snapshots: {}", self.snapshots.len())?;
         for s in &self.snapshots {
             match (&s.state_hash_hex, &s.problem) {
-                (Some(h), _) => writeln!(f, "  {}  seq {}  hash {h}  {} bytes  valid", s.name, s.seq, s.bytes)?,
+                (Some(h), _) => writeln!(
+                    f,
+                    "  {}  seq {}  hash {h}  {} bytes  valid",
+                    s.name, s.seq, s.bytes
+                )?,
                 (None, p) => writeln!(
                     f,
                     "  {}  seq {}  INVALID: {}",
@@ -235,13 +261,22 @@ impl fmt::Display for Inspection {
         }
         match &self.verdict {
             Verdict::Clean { last_seq } => writeln!(f, "verdict: clean, last seq {last_seq}"),
-            Verdict::TornTail { last_seq, file, offset, bytes } => writeln!(
+            Verdict::TornTail {
+                last_seq,
+                file,
+                offset,
+                bytes,
+            } => writeln!(
                 f,
                 "verdict: torn tail at {} offset {offset} ({bytes} bytes will be truncated when \
                  the journal is opened for writing), last valid seq {last_seq}",
                 file.display()
             ),
-            Verdict::Corrupt { file, offset, reason } => writeln!(
+            Verdict::Corrupt {
+                file,
+                offset,
+                reason,
+            } => writeln!(
                 f,
                 "verdict: CORRUPT at {} offset {offset}: {reason}",
                 file.display()

@@ -29,6 +29,29 @@
 //! Guarantees: a record at or below the published durable watermark survives a power cut;
 //! after a crash the journal recovers to a prefix of what was appended; damage to synced data
 //! is reported with file and offset and never silently truncated.
+//!
+//! ```
+//! use tradestream_journal::sim::SimDisk;
+//! use tradestream_journal::{JournalConfig, JournalReader, JournalWriter, RecordRef};
+//!
+//! let disk = SimDisk::new();
+//! let (mut writer, report) = JournalWriter::open(disk.clone(), JournalConfig::new("journal")
+//!     .with_segment_size(1 << 16))?;
+//! assert_eq!(report.next_seq(), 1);
+//! writer.append_batch(&[
+//!     RecordRef { seq: 1, kind: 7, payload: b"new order" },
+//!     RecordRef { seq: 2, kind: 7, payload: b"cancel" },
+//! ])?;
+//! assert_eq!(writer.sync()?, 2);
+//! disk.power_cut(42); // synced records survive any cut
+//!
+//! let reader = JournalReader::open(disk.clone(), "journal")?;
+//! let records = reader.read_from(2)?;
+//! assert_eq!(records[0].payload, b"cancel");
+//! # Ok::<(), tradestream_journal::JournalError>(())
+//! ```
+
+#![warn(missing_docs)]
 
 pub mod batch;
 pub mod config;

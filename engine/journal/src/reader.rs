@@ -27,7 +27,11 @@ impl<S: Storage> JournalReader<S> {
     pub fn open(storage: S, dir: impl Into<PathBuf>) -> Result<Self> {
         let dir = dir.into();
         let report = scan(&storage, &dir)?.report;
-        Ok(JournalReader { storage, dir, report })
+        Ok(JournalReader {
+            storage,
+            dir,
+            report,
+        })
     }
 
     /// What the scan found; `truncated_bytes` and `torn_at` describe a torn tail that a
@@ -104,7 +108,11 @@ impl<S: Storage> Cursor<'_, S> {
                 if seq < self.from_seq {
                     continue;
                 }
-                return Ok(Some(RecordRef { seq, kind, payload: &self.buf[a..a + len] }));
+                return Ok(Some(RecordRef {
+                    seq,
+                    kind,
+                    payload: &self.buf[a..a + len],
+                }));
             }
             if !self.next_batch()? {
                 return Ok(None);
@@ -157,13 +165,17 @@ impl<S: Storage> Cursor<'_, S> {
     fn load(&mut self, idx: usize) -> Result<()> {
         let info = &self.reader.report.segments[idx];
         let path = &info.path;
-        let mut f =
-            self.reader.storage.open(path).map_err(|e| JournalError::io("open", path, e))?;
+        let mut f = self
+            .reader
+            .storage
+            .open(path)
+            .map_err(|e| JournalError::io("open", path, e))?;
         let size = f.size().map_err(|e| JournalError::io("stat", path, e))?;
         let len = info.bytes_used.min(size) as usize;
         self.buf.clear();
         self.buf.resize(len, 0);
-        f.read_at(0, &mut self.buf).map_err(|e| JournalError::io("read", path, e))?;
+        f.read_at(0, &mut self.buf)
+            .map_err(|e| JournalError::io("read", path, e))?;
         self.segment = Some(idx);
         self.pos = HEADER_SECTOR;
         self.rec_pos = 0;

@@ -91,13 +91,18 @@ pub(crate) struct Scan {
 }
 
 pub(crate) fn read_file<S: Storage>(storage: &S, path: &Path) -> Result<Vec<u8>> {
-    let mut f = storage.open(path).map_err(|e| JournalError::io("open", path, e))?;
+    let mut f = storage
+        .open(path)
+        .map_err(|e| JournalError::io("open", path, e))?;
     f.read_all().map_err(|e| JournalError::io("read", path, e))
 }
 
 /// End of the last non-zero byte in `bytes` (0 if all zero).
 pub(crate) fn nonzero_end(bytes: &[u8]) -> u64 {
-    bytes.iter().rposition(|&b| b != 0).map_or(0, |i| i as u64 + 1)
+    bytes
+        .iter()
+        .rposition(|&b| b != 0)
+        .map_or(0, |i| i as u64 + 1)
 }
 
 /// Every valid batch whose header starts at or after `from`, checking every byte offset.
@@ -123,9 +128,13 @@ pub(crate) fn valid_batches_after(bytes: &[u8], from: u64) -> Vec<(u64, u64, u64
 
 /// Scans the journal in `dir` without changing anything.
 pub(crate) fn scan<S: Storage>(storage: &S, dir: &Path) -> Result<Scan> {
-    let names = storage.list(dir).map_err(|e| JournalError::io("list", dir, e))?;
-    let files: Vec<PathBuf> =
-        segment_files(&names).into_iter().map(|(_, name)| dir.join(name)).collect();
+    let names = storage
+        .list(dir)
+        .map_err(|e| JournalError::io("list", dir, e))?;
+    let files: Vec<PathBuf> = segment_files(&names)
+        .into_iter()
+        .map(|(_, name)| dir.join(name))
+        .collect();
     let name_seqs: Vec<u64> = segment_files(&names).into_iter().map(|(s, _)| s).collect();
     let mut segments: Vec<SegmentInfo> = Vec::new();
     let mut expected: Option<u64> = None;
@@ -181,7 +190,9 @@ pub(crate) fn scan<S: Storage>(storage: &S, dir: &Path) -> Result<Scan> {
         let mut next = header.first_seq;
         let mut p = HEADER_SECTOR;
         let bad: Option<String> = loop {
-            let Some(rest) = bytes.get(p as usize..) else { break None };
+            let Some(rest) = bytes.get(p as usize..) else {
+                break None;
+            };
             if rest.is_empty() || is_zero_header(rest) {
                 break None;
             }
@@ -226,7 +237,12 @@ pub(crate) fn scan<S: Storage>(storage: &S, dir: &Path) -> Result<Scan> {
     }
     let last_seq = expected.map_or(0, |e| e - 1);
     Ok(Scan {
-        report: RecoveryReport { last_seq, truncated_bytes: 0, torn_at: None, segments },
+        report: RecoveryReport {
+            last_seq,
+            truncated_bytes: 0,
+            torn_at: None,
+            segments,
+        },
         plan: TruncatePlan::default(),
     })
 }
@@ -313,21 +329,28 @@ fn classify<S: Storage>(
 /// Carries out a truncation plan: zero and sync, then remove and sync the directory.
 pub(crate) fn apply_plan<S: Storage>(storage: &S, dir: &Path, plan: &TruncatePlan) -> Result<()> {
     if let Some((path, from, to)) = &plan.zero {
-        let mut f = storage.open(path).map_err(|e| JournalError::io("open", path, e))?;
+        let mut f = storage
+            .open(path)
+            .map_err(|e| JournalError::io("open", path, e))?;
         let zeros = vec![0u8; 64 << 10];
         let mut at = *from;
         while at < *to {
             let n = ((to - at) as usize).min(zeros.len());
-            f.write_at(at, &zeros[..n]).map_err(|e| JournalError::io("write", path, e))?;
+            f.write_at(at, &zeros[..n])
+                .map_err(|e| JournalError::io("write", path, e))?;
             at += n as u64;
         }
         f.sync().map_err(|e| JournalError::io("sync", path, e))?;
     }
     for path in &plan.remove {
-        storage.remove(path).map_err(|e| JournalError::io("remove", path, e))?;
+        storage
+            .remove(path)
+            .map_err(|e| JournalError::io("remove", path, e))?;
     }
     if !plan.remove.is_empty() {
-        storage.sync_dir(dir).map_err(|e| JournalError::io("sync_dir", dir, e))?;
+        storage
+            .sync_dir(dir)
+            .map_err(|e| JournalError::io("sync_dir", dir, e))?;
     }
     Ok(())
 }
@@ -354,12 +377,24 @@ mod tests {
         let path = segment_path(dir, name_seq);
         let mut f = disk.create(&path).unwrap();
         f.set_len(8192).unwrap();
-        f.write_at(0, &SegmentHeader { first_seq: name_seq, capacity: 8192 }.encode()).unwrap();
+        f.write_at(
+            0,
+            &SegmentHeader {
+                first_seq: name_seq,
+                capacity: 8192,
+            }
+            .encode(),
+        )
+        .unwrap();
         let mut at = HEADER_SECTOR;
         for &(first, count, durable) in batches {
             let mut e = BatchEncoder::new(4096);
             for seq in first..first + u64::from(count) {
-                e.push(&RecordRef { seq, kind: 1, payload: b"xy" });
+                e.push(&RecordRef {
+                    seq,
+                    kind: 1,
+                    payload: b"xy",
+                });
             }
             let bytes = e.finish(durable);
             f.write_at(at, bytes).unwrap();
@@ -371,7 +406,11 @@ mod tests {
 
     fn corrupt_at(disk: &SimDisk) -> (PathBuf, u64, String) {
         match scan(disk, Path::new("j")) {
-            Err(JournalError::Corrupt { file, offset, reason }) => (file, offset, reason),
+            Err(JournalError::Corrupt {
+                file,
+                offset,
+                reason,
+            }) => (file, offset, reason),
             other => panic!("expected corruption, got {other:?}"),
         }
     }
@@ -403,7 +442,10 @@ mod tests {
         let disk = SimDisk::new();
         segment(&disk, 1, &[(4, 2, 0), (1, 3, 0)]);
         let (_, offset, _) = corrupt_at(&disk);
-        assert_eq!(offset, 512, "the first batch must start at the segment's first seq");
+        assert_eq!(
+            offset, 512,
+            "the first batch must start at the segment's first seq"
+        );
     }
 
     #[test]
@@ -427,7 +469,15 @@ mod tests {
         let disk = SimDisk::new();
         segment(&disk, 1, &[(1, 3, 0)]);
         let path = segment_path(Path::new("j"), 1);
-        disk.overwrite(&path, 0, &SegmentHeader { first_seq: 2, capacity: 8192 }.encode());
+        disk.overwrite(
+            &path,
+            0,
+            &SegmentHeader {
+                first_seq: 2,
+                capacity: 8192,
+            }
+            .encode(),
+        );
         let (file, offset, _) = corrupt_at(&disk);
         assert_eq!((file, offset), (path, 0));
     }
@@ -442,12 +492,18 @@ mod tests {
             disk.overwrite(&path, 1024, &[0u8; 512]);
             let result = scan(&disk, Path::new("j"));
             if corrupt {
-                assert!(matches!(result, Err(JournalError::Corrupt { offset: 1024, .. })));
+                assert!(matches!(
+                    result,
+                    Err(JournalError::Corrupt { offset: 1024, .. })
+                ));
             } else {
                 let s = result.unwrap();
                 assert_eq!(s.report.last_seq, 3);
                 assert_eq!(s.report.torn_at, Some((path.clone(), 1024)));
-                assert_eq!(s.plan.zero.as_ref().map(|z| (z.1, z.2 > 1536)), Some((1024, true)));
+                assert_eq!(
+                    s.plan.zero.as_ref().map(|z| (z.1, z.2 > 1536)),
+                    Some((1024, true))
+                );
             }
         }
     }

@@ -62,7 +62,10 @@ impl SegmentHeader {
     /// Decodes and validates a header from the start of a segment file.
     pub fn decode(bytes: &[u8]) -> Result<SegmentHeader, String> {
         let b = bytes.get(..SEGMENT_HEADER_LEN).ok_or_else(|| {
-            format!("file is {} bytes, shorter than a segment header", bytes.len())
+            format!(
+                "file is {} bytes, shorter than a segment header",
+                bytes.len()
+            )
         })?;
         if b.iter().all(|&x| x == 0) {
             return Err("segment header is all zeros (never written)".into());
@@ -89,7 +92,13 @@ impl SegmentHeader {
         if first_seq == 0 {
             return Err("segment header names sequence 0 (sequences start at 1)".into());
         }
-        Ok(SegmentHeader { first_seq, capacity })
+        if capacity % SECTOR != 0 || capacity < 2 * SECTOR {
+            return Err(format!("impossible segment capacity {capacity}"));
+        }
+        Ok(SegmentHeader {
+            first_seq,
+            capacity,
+        })
     }
 }
 
@@ -110,13 +119,14 @@ pub fn segment_name(first_seq: u64) -> String {
     format!("{first_seq:020}{SEGMENT_EXT}")
 }
 
-/// Parses a segment file name; `None` for any other file.
+/// Parses a segment file name; `None` for any other file (sequence numbers start at 1, so
+/// `00000000000000000000.seg` is not a segment name either).
 pub fn parse_segment_name(name: &str) -> Option<u64> {
     let digits = name.strip_suffix(SEGMENT_EXT)?;
     if digits.len() != 20 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    digits.parse().ok()
+    digits.parse().ok().filter(|&seq| seq > 0)
 }
 
 /// Segment files in `names` as `(first_seq, name)`, sorted by sequence number.
@@ -139,18 +149,33 @@ mod tests {
 
     #[test]
     fn golden_header_bytes() {
-        let h = SegmentHeader { first_seq: 1, capacity: 4096 };
+        let h = SegmentHeader {
+            first_seq: 1,
+            capacity: 4096,
+        };
         let bytes = h.encode();
         let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(hex, GOLDEN_HEADER);
         assert_eq!(SegmentHeader::decode(&bytes), Ok(h));
     }
 
-    const GOLDEN_HEADER: &str = "54534a53010020000100000000000000001000000000000000000000083cd381";
+    const GOLDEN_HEADER: &str = concat!(
+        "54534a53",
+        "0100",
+        "2000",
+        "0100000000000000", // magic version header_len first_seq
+        "0010000000000000",
+        "00000000",
+        "083cd381", // capacity reserved crc
+    );
 
     #[test]
     fn every_single_bit_flip_is_rejected() {
-        let bytes = SegmentHeader { first_seq: 77, capacity: 1 << 26 }.encode();
+        let bytes = SegmentHeader {
+            first_seq: 77,
+            capacity: 1 << 26,
+        }
+        .encode();
         for bit in 0..bytes.len() * 8 {
             let mut b = bytes;
             b[bit / 8] ^= 1 << (bit % 8);
@@ -163,7 +188,11 @@ mod tests {
         assert_eq!(segment_name(1), "00000000000000000001.seg");
         assert_eq!(parse_segment_name("00000000000000000001.seg"), Some(1));
         assert_eq!(parse_segment_name("1.seg"), None);
-        assert_eq!(parse_segment_name("snapshot-00000000000000000001.snap"), None);
+        assert_eq!(parse_segment_name("00000000000000000000.seg"), None);
+        assert_eq!(
+            parse_segment_name("snapshot-00000000000000000001.snap"),
+            None
+        );
         assert_eq!(parse_segment_name(&segment_name(u64::MAX)), Some(u64::MAX));
     }
 }

@@ -37,9 +37,13 @@
 //! `io::Error` (the failed operation changes nothing). [`SimDisk::schedule_power_cut`] cuts
 //! power just before the n-th next mutating operation, which then fails, so cuts land in the
 //! middle of multi-step procedures (segment roll, recovery, snapshot rename). After any cut
-//! (or a simulated process [`SimDisk::crash`]) every file handle opened before it fails with
-//! "stale handle": the process that held it is gone. [`SimDisk::set_stalled`] blocks writes and
-//! syncs until released (a slow disk, for backpressure tests).
+//! (or a simulated process [`SimDisk::crash`]) every file handle opened before it, and every
+//! `SimDisk` clone made before it, fails with "stale handle": the process that held it is
+//! gone, so a writer thread still running can not write after the cut (the harness handle
+//! from [`SimDisk::new`] keeps working; clone it again to "reboot"). A sync that fails by
+//! injection makes nothing durable; the data stays unsynced (it may still reach the disk, or
+//! not, at the next cut). [`SimDisk::set_stalled`] blocks writes and syncs until released (a
+//! slow disk, for backpressure tests).
 //!
 //! Not modelled: bit rot and misdirected writes happen only when a test asks for them
 //! ([`SimDisk::flip_bit`], [`SimDisk::overwrite`]); reads never fail.
@@ -65,7 +69,9 @@ pub struct SimRng {
 impl SimRng {
     /// A generator whose whole output is determined by `seed`.
     pub fn new(seed: u64) -> Self {
-        SimRng { state: seed ^ 0x5DEE_CE66_D1CE_4E5B }
+        SimRng {
+            state: seed ^ 0x5DEE_CE66_D1CE_4E5B,
+        }
     }
 
     /// The next 64 random bits.
@@ -270,11 +276,34 @@ impl SimState {
         if handle.epoch != self.epoch {
             return Err(stale(&handle.path));
         }
-        self.inodes.get_mut(&handle.inode).ok_or_else(|| stale(&handle.path))
+        self.inodes
+            .get_mut(&handle.inode)
+            .ok_or_else(|| stale(&handle.path))
     }
 
     fn new_handle(&self, disk: &SimDisk, ino: u64, path: String) -> SimFile {
-        SimFile { disk: disk.clone(), inode: ino, epoch: self.epoch, path }
+        let disk = SimDisk {
+            state: disk.state.clone(),
+            stall: disk.stall.clone(),
+            bound: Some(self.epoch),
+        };
+        SimFile {
+            disk,
+            inode: ino,
+            epoch: self.epoch,
+            path,
+        }
+    }
+
+    /// Fails if `bound` names an epoch before the last power cut or crash.
+    fn check_alive(&self, bound: Option<u64>) -> io::Result<()> {
+        match bound {
+            Some(epoch) if epoch != self.epoch => Err(io::Error::other(
+                "stale SimDisk handle: the simulated process lost power or crashed since it \
+                 was cloned; clone the disk again after the cut",
+            )),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -306,9 +335,10 @@ fn key(path: &Path) -> io::Result<String> {
     let mut parts = Vec::new();
     for c in path.components() {
         match c {
-            Component::Normal(p) => parts.push(p.to_str().ok_or_else(|| {
-                io::Error::new(io::ErrorKind::InvalidInput, "non UTF-8 path")
-            })?),
+            Component::Normal(p) => parts
+                .push(p.to_str().ok_or_else(|| {
+                    io::Error::new(io::ErrorKind::InvalidInput, "non UTF-8 path")
+                })?),
             Component::CurDir => {}
             _ => {
                 return Err(io::Error::new(
@@ -330,12 +360,38 @@ fn not_found(what: &str) -> io::Error {
 }
 
 /// An in-memory disk with durable and unsynced state and seeded power cuts; see the module
-/// docs for the fault model. Clones share the same disk (a clone is a second handle to it, as
-/// another process would have); [`SimDisk::fork`] makes an independent copy.
-#[derive(Debug, Clone, Default)]
+/// docs for the fault model.
+///
+/// Handles: the value returned by [`SimDisk::new`] (or [`SimDisk::fork`]) belongs to the test
+/// harness and always works. A *clone* is a handle for one simulated process: it shares the
+/// disk, and it dies with its process: after the next power cut or [`SimDisk::crash`] every
+/// operation through it (and through files opened with it) fails with "stale handle". So a
+/// writer thread still running when the power goes can not write after the cut; clone the
+/// disk again to "reboot".
+#[derive(Debug, Default)]
 pub struct SimDisk {
     state: Arc<Mutex<SimState>>,
-    stall: Arc<(Mutex<bool>, Condvar)>,
+    stall: Arc<(Mutex<Stall>, Condvar)>,
+    /// The epoch this process handle lives in; `None` for the harness handle.
+    bound: Option<u64>,
+}
+
+impl Clone for SimDisk {
+    /// A handle for a process living in the current epoch (see the type docs).
+    fn clone(&self) -> Self {
+        let epoch = self.lock().epoch;
+        SimDisk {
+            state: self.state.clone(),
+            stall: self.stall.clone(),
+            bound: Some(epoch),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct Stall {
+    stalled: bool,
+    waiting: usize,
 }
 
 impl SimDisk {
@@ -347,14 +403,20 @@ impl SimDisk {
     }
 
     fn lock(&self) -> MutexGuard<'_, SimState> {
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn wait_while_stalled(&self) {
-        let (flag, cond) = &*self.stall;
-        let mut stalled = flag.lock().unwrap_or_else(|p| p.into_inner());
-        while *stalled {
-            stalled = cond.wait(stalled).unwrap_or_else(|p| p.into_inner());
+        let (stall, cond) = &*self.stall;
+        let mut st = stall.lock().unwrap_or_else(|p| p.into_inner());
+        if st.stalled {
+            st.waiting += 1;
+            while st.stalled {
+                st = cond.wait(st).unwrap_or_else(|p| p.into_inner());
+            }
+            st.waiting -= 1;
         }
     }
 
@@ -397,15 +459,29 @@ impl SimDisk {
 
     /// While `stalled`, writes and syncs block (a slow disk). Unstalling wakes them.
     pub fn set_stalled(&self, stalled: bool) {
-        let (flag, cond) = &*self.stall;
-        *flag.lock().unwrap_or_else(|p| p.into_inner()) = stalled;
+        let (stall, cond) = &*self.stall;
+        stall.lock().unwrap_or_else(|p| p.into_inner()).stalled = stalled;
         cond.notify_all();
     }
 
-    /// An independent deep copy of the disk (pending faults and scheduled cuts included).
+    /// Number of operations currently blocked by [`SimDisk::set_stalled`].
+    pub fn stalled_ops(&self) -> usize {
+        self.stall
+            .0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .waiting
+    }
+
+    /// An independent deep copy of the disk (pending faults and scheduled cuts included),
+    /// with a harness handle.
     pub fn fork(&self) -> SimDisk {
         let copy = self.lock().clone();
-        SimDisk { state: Arc::new(Mutex::new(copy)), stall: Arc::default() }
+        SimDisk {
+            state: Arc::new(Mutex::new(copy)),
+            stall: Arc::default(),
+            bound: None,
+        }
     }
 
     /// The current (page-cache) contents of a file, if it exists.
@@ -455,8 +531,12 @@ impl SimDisk {
     fn modify(&self, path: &Path, f: impl Fn(&mut Vec<u8>) -> bool) -> bool {
         let Ok(k) = key(path) else { return false };
         let mut s = self.lock();
-        let Some(&ino) = s.names.get(&k) else { return false };
-        let Some(inode) = s.inodes.get_mut(&ino) else { return false };
+        let Some(&ino) = s.names.get(&k) else {
+            return false;
+        };
+        let Some(inode) = s.inodes.get_mut(&ino) else {
+            return false;
+        };
         let durable_ok = f(&mut inode.durable);
         let current_ok = f(&mut inode.current);
         durable_ok || current_ok
@@ -484,6 +564,7 @@ impl Storage for SimDisk {
     fn create(&self, path: &Path) -> io::Result<SimFile> {
         let k = key(path)?;
         let mut s = self.lock();
+        s.check_alive(self.bound)?;
         s.tick()?;
         let (dir, _) = split(&k);
         if !s.dirs.contains(dir) {
@@ -500,13 +581,17 @@ impl Storage for SimDisk {
         s.next_inode += 1;
         s.inodes.insert(ino, Inode::default());
         s.names.insert(k.clone(), ino);
-        s.pending.push(DirOp { dir: dir.to_owned(), changes: vec![(k.clone(), Some(ino))] });
+        s.pending.push(DirOp {
+            dir: dir.to_owned(),
+            changes: vec![(k.clone(), Some(ino))],
+        });
         Ok(s.new_handle(self, ino, k))
     }
 
     fn open(&self, path: &Path) -> io::Result<SimFile> {
         let k = key(path)?;
         let s = self.lock();
+        s.check_alive(self.bound)?;
         let ino = *s.names.get(&k).ok_or_else(|| not_found(&k))?;
         Ok(s.new_handle(self, ino, k))
     }
@@ -514,6 +599,7 @@ impl Storage for SimDisk {
     fn create_dir_all(&self, dir: &Path) -> io::Result<()> {
         let k = key(dir)?;
         let mut s = self.lock();
+        s.check_alive(self.bound)?;
         let mut acc = String::new();
         for part in k.split('/').filter(|p| !p.is_empty()) {
             if !acc.is_empty() {
@@ -528,6 +614,7 @@ impl Storage for SimDisk {
     fn list(&self, dir: &Path) -> io::Result<Vec<String>> {
         let k = key(dir)?;
         let s = self.lock();
+        s.check_alive(self.bound)?;
         if !s.dirs.contains(&k) {
             return Err(not_found(&format!("directory {k:?}")));
         }
@@ -550,20 +637,28 @@ impl Storage for SimDisk {
             ));
         }
         let mut s = self.lock();
+        s.check_alive(self.bound)?;
         s.tick()?;
         let ino = s.names.remove(&kf).ok_or_else(|| not_found(&kf))?;
         s.names.insert(kt.clone(), ino);
-        s.pending.push(DirOp { dir, changes: vec![(kf, None), (kt, Some(ino))] });
+        s.pending.push(DirOp {
+            dir,
+            changes: vec![(kf, None), (kt, Some(ino))],
+        });
         Ok(())
     }
 
     fn remove(&self, path: &Path) -> io::Result<()> {
         let k = key(path)?;
         let mut s = self.lock();
+        s.check_alive(self.bound)?;
         s.tick()?;
         s.names.remove(&k).ok_or_else(|| not_found(&k))?;
         let dir = split(&k).0.to_owned();
-        s.pending.push(DirOp { dir, changes: vec![(k, None)] });
+        s.pending.push(DirOp {
+            dir,
+            changes: vec![(k, None)],
+        });
         Ok(())
     }
 
@@ -571,6 +666,7 @@ impl Storage for SimDisk {
         let k = key(dir)?;
         self.wait_while_stalled();
         let mut s = self.lock();
+        s.check_alive(self.bound)?;
         s.tick()?;
         if s.fail_dir_syncs > 0 {
             s.fail_dir_syncs -= 1;
@@ -745,6 +841,21 @@ mod tests {
         assert!(f.write_at(2, b"z").is_err());
         assert!(!disk.power_cut_pending());
         assert_eq!(disk.stats().power_cuts, 1);
+    }
+
+    #[test]
+    fn a_process_handle_dies_with_the_power_but_the_harness_handle_does_not() {
+        let disk = SimDisk::new();
+        let process = disk.clone();
+        process.create(p("a")).unwrap();
+        disk.power_cut(1);
+        assert!(process.list(p("")).is_err());
+        assert!(process.create(p("b")).is_err());
+        assert!(disk.list(p("")).is_ok());
+        let rebooted = disk.clone();
+        rebooted.create(p("c")).unwrap();
+        disk.crash();
+        assert!(rebooted.open(p("c")).is_err());
     }
 
     #[test]

@@ -106,7 +106,10 @@ fn encode_header(seq: u64, state_hash: &[u8; 32], bytes: &[u8]) -> [u8; SNAPSHOT
 /// Validates a snapshot file's contents; `name_seq` is the seq in its file name.
 pub(crate) fn decode_snapshot(data: &[u8], name_seq: u64) -> Result<Snapshot, String> {
     let h = data.get(..SNAPSHOT_HEADER_LEN).ok_or_else(|| {
-        format!("file is {} bytes, shorter than the {SNAPSHOT_HEADER_LEN}-byte header", data.len())
+        format!(
+            "file is {} bytes, shorter than the {SNAPSHOT_HEADER_LEN}-byte header",
+            data.len()
+        )
     })?;
     if h[0..4] != SNAPSHOT_MAGIC {
         return Err("bad snapshot magic".into());
@@ -128,15 +131,23 @@ pub(crate) fn decode_snapshot(data: &[u8], name_seq: u64) -> Result<Snapshot, St
     }
     let version = u16::from_le_bytes([h[4], h[5]]);
     if version != SNAPSHOT_VERSION {
-        return Err(format!("snapshot format version {version} is not supported"));
+        return Err(format!(
+            "snapshot format version {version} is not supported"
+        ));
     }
     let seq = le_u64(&h[8..16]);
     if seq != name_seq {
-        return Err(format!("header says seq {seq} but the file is named for {name_seq}"));
+        return Err(format!(
+            "header says seq {seq} but the file is named for {name_seq}"
+        ));
     }
     let mut state_hash = [0u8; 32];
     state_hash.copy_from_slice(&h[16..48]);
-    Ok(Snapshot { seq, state_hash, bytes: body.to_vec() })
+    Ok(Snapshot {
+        seq,
+        state_hash,
+        bytes: body.to_vec(),
+    })
 }
 
 /// Writes a snapshot of `bytes` at `seq` into `dir` atomically (temporary file, sync, rename,
@@ -150,7 +161,9 @@ pub fn write_snapshot<S: Storage>(
     bytes: &[u8],
     keep: usize,
 ) -> Result<PathBuf> {
-    storage.create_dir_all(dir).map_err(|e| JournalError::io("create_dir", dir, e))?;
+    storage
+        .create_dir_all(dir)
+        .map_err(|e| JournalError::io("create_dir", dir, e))?;
     let name = snapshot_name(seq);
     let path = dir.join(&name);
     let tmp = dir.join(format!("{name}{TMP_EXT}"));
@@ -159,26 +172,42 @@ pub fn write_snapshot<S: Storage>(
         let io = |op, e| JournalError::io(op, &tmp, e);
         let mut f = storage.create(&tmp).map_err(|e| io("create", e))?;
         f.write_at(0, &header).map_err(|e| io("write", e))?;
-        f.write_at(SNAPSHOT_HEADER_LEN as u64, bytes).map_err(|e| io("write", e))?;
+        f.write_at(SNAPSHOT_HEADER_LEN as u64, bytes)
+            .map_err(|e| io("write", e))?;
         f.sync().map_err(|e| io("sync", e))?;
     }
-    storage.rename(&tmp, &path).map_err(|e| JournalError::io("rename", &tmp, e))?;
-    storage.sync_dir(dir).map_err(|e| JournalError::io("sync_dir", dir, e))?;
+    storage
+        .rename(&tmp, &path)
+        .map_err(|e| JournalError::io("rename", &tmp, e))?;
+    storage
+        .sync_dir(dir)
+        .map_err(|e| JournalError::io("sync_dir", dir, e))?;
 
-    let names = storage.list(dir).map_err(|e| JournalError::io("list", dir, e))?;
+    let names = storage
+        .list(dir)
+        .map_err(|e| JournalError::io("list", dir, e))?;
     let mut removed = false;
     for (_, old) in snapshot_files(&names).into_iter().skip(keep.max(1)) {
         let p = dir.join(old);
-        storage.remove(&p).map_err(|e| JournalError::io("remove", &p, e))?;
+        storage
+            .remove(&p)
+            .map_err(|e| JournalError::io("remove", &p, e))?;
         removed = true;
     }
-    for stray in names.iter().filter(|n| n.starts_with(PREFIX) && n.ends_with(TMP_EXT)) {
+    for stray in names
+        .iter()
+        .filter(|n| n.starts_with(PREFIX) && n.ends_with(TMP_EXT))
+    {
         let p = dir.join(stray);
-        storage.remove(&p).map_err(|e| JournalError::io("remove", &p, e))?;
+        storage
+            .remove(&p)
+            .map_err(|e| JournalError::io("remove", &p, e))?;
         removed = true;
     }
     if removed {
-        storage.sync_dir(dir).map_err(|e| JournalError::io("sync_dir", dir, e))?;
+        storage
+            .sync_dir(dir)
+            .map_err(|e| JournalError::io("sync_dir", dir, e))?;
     }
     Ok(path)
 }
@@ -213,8 +242,14 @@ mod tests {
     #[test]
     fn names() {
         assert_eq!(snapshot_name(42), "snapshot-00000000000000000042.snap");
-        assert_eq!(parse_snapshot_name("snapshot-00000000000000000042.snap"), Some(42));
-        assert_eq!(parse_snapshot_name("snapshot-00000000000000000042.snap.tmp"), None);
+        assert_eq!(
+            parse_snapshot_name("snapshot-00000000000000000042.snap"),
+            Some(42)
+        );
+        assert_eq!(
+            parse_snapshot_name("snapshot-00000000000000000042.snap.tmp"),
+            None
+        );
         assert_eq!(parse_snapshot_name("00000000000000000042.seg"), None);
     }
 

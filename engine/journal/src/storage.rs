@@ -31,7 +31,7 @@ pub trait Storage {
     /// Opens an existing file read-write. Fails with `NotFound` if it does not exist.
     fn open(&self, path: &Path) -> io::Result<Self::File>;
 
-    /// Creates `dir` and its missing parents. Directory creation is treated as durable.
+    /// Creates `dir` and its missing parents, durably (the new entries are synced).
     fn create_dir_all(&self, dir: &Path) -> io::Result<()>;
 
     /// Names (not paths) of the files directly inside `dir`, sorted. Fails with `NotFound` if
@@ -150,12 +150,29 @@ impl Storage for FsStorage {
     }
 
     fn open(&self, path: &Path) -> io::Result<FsFile> {
-        let file = OpenOptions::new().read(true).write(true).open(self.full(path))?;
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(self.full(path))?;
         Ok(FsFile { file })
     }
 
     fn create_dir_all(&self, dir: &Path) -> io::Result<()> {
-        fs::create_dir_all(self.full(dir))
+        let full = self.full(dir);
+        if full.is_dir() {
+            return Ok(());
+        }
+        fs::create_dir_all(&full)?;
+        // Make the new entries durable: sync the parent of every level under the root.
+        let mut level = full.as_path();
+        while let Some(parent) = level.parent() {
+            File::open(parent)?.sync_all()?;
+            if parent == self.root || !parent.starts_with(&self.root) {
+                break;
+            }
+            level = parent;
+        }
+        Ok(())
     }
 
     fn list(&self, dir: &Path) -> io::Result<Vec<String>> {

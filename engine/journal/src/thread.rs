@@ -60,7 +60,12 @@ impl Entry {
         }
         let mut bytes = [0u8; ENTRY_MAX];
         bytes[..payload.len()].copy_from_slice(payload);
-        Ok(Entry { seq, kind, len: payload.len() as u16, bytes })
+        Ok(Entry {
+            seq,
+            kind,
+            len: payload.len() as u16,
+            bytes,
+        })
     }
 
     /// The record's sequence number.
@@ -79,7 +84,11 @@ impl Entry {
     }
 
     fn as_record(&self) -> RecordRef<'_> {
-        RecordRef { seq: self.seq, kind: self.kind, payload: self.payload() }
+        RecordRef {
+            seq: self.seq,
+            kind: self.kind,
+            payload: self.payload(),
+        }
     }
 }
 
@@ -136,13 +145,18 @@ pub struct JournalSender {
 
 impl fmt::Debug for JournalSender {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("JournalSender").field("next_seq", &self.next_seq).finish()
+        f.debug_struct("JournalSender")
+            .field("next_seq", &self.next_seq)
+            .finish()
     }
 }
 
 impl JournalSender {
     /// Pushes an entry without blocking or allocating. On a full ring the entry comes back
     /// in [`PushError::Full`]; after a journal failure in [`PushError::Halted`].
+    // Handing the entry back by value (as rtrb's own `push` does) is the point: no
+    // allocation, and the engine retries the very same entry.
+    #[allow(clippy::result_large_err)]
     pub fn try_push(&mut self, entry: Entry) -> Result<(), PushError> {
         if self.shared.failed.load(Ordering::Acquire) {
             return Err(PushError::Halted(entry));
@@ -183,7 +197,11 @@ fn failed(shared: &Shared) -> Option<String> {
     if !shared.failed.load(Ordering::Acquire) {
         return None;
     }
-    let msg = shared.error.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let msg = shared
+        .error
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
     Some(msg.unwrap_or_else(|| "journal thread failed".into()))
 }
 
@@ -235,7 +253,10 @@ impl DurableWatermark {
                 return Err(WaitError::Failed(msg));
             }
             if start.elapsed() >= timeout {
-                return Err(WaitError::Timeout { wanted: seq, durable });
+                return Err(WaitError::Timeout {
+                    wanted: seq,
+                    durable,
+                });
             }
             if spins < 100 {
                 spins += 1;
@@ -285,15 +306,26 @@ impl JournalThread {
         }
         let (producer, consumer) = rtrb::RingBuffer::new(writer.config().ring_capacity);
         let shared = Arc::new(Shared::default());
-        shared.durable.store(writer.durable_seq(), Ordering::Release);
+        shared
+            .durable
+            .store(writer.durable_seq(), Ordering::Release);
         let next_seq = writer.next_seq();
-        let worker = Worker { writer, consumer, shared: shared.clone(), policy };
+        let worker = Worker {
+            writer,
+            consumer,
+            shared: shared.clone(),
+            policy,
+        };
         let handle = thread::Builder::new()
             .name("journal".into())
             .spawn(move || worker.run())
             .map_err(|e| JournalError::io("spawn", "journal thread", e))?;
-        let sender =
-            JournalSender { producer, shared: shared.clone(), thread: handle.thread().clone(), next_seq };
+        let sender = JournalSender {
+            producer,
+            shared: shared.clone(),
+            thread: handle.thread().clone(),
+            next_seq,
+        };
         Ok((sender, DurableWatermark { shared }, handle))
     }
 }

@@ -85,21 +85,37 @@ impl<S: Storage> JournalWriter<S> {
     pub fn open(storage: S, config: JournalConfig) -> Result<(Self, RecoveryReport)> {
         config.validate()?;
         let dir = config.dir.clone();
-        storage.create_dir_all(&dir).map_err(|e| JournalError::io("create_dir", &dir, e))?;
+        storage
+            .create_dir_all(&dir)
+            .map_err(|e| JournalError::io("create_dir", &dir, e))?;
         let report = recover(&storage, &dir)?;
         let mut segment = None;
         if let Some(last) = report.segments.last() {
             let path = last.path.clone();
-            let mut file = storage.open(&path).map_err(|e| JournalError::io("open", &path, e))?;
+            let mut file = storage
+                .open(&path)
+                .map_err(|e| JournalError::io("open", &path, e))?;
             let capacity = last.capacity.max(last.bytes_used);
-            let size = file.size().map_err(|e| JournalError::io("stat", &path, e))?;
+            let size = file
+                .size()
+                .map_err(|e| JournalError::io("stat", &path, e))?;
             if size < capacity {
-                file.set_len(capacity).map_err(|e| JournalError::io("set_len", &path, e))?;
+                file.set_len(capacity)
+                    .map_err(|e| JournalError::io("set_len", &path, e))?;
             }
             // What recovery read may have come from the page cache of a crashed process: make
             // it durable before batches that vouch for it are written.
-            storage.sync_dir(&dir).map_err(|e| JournalError::io("sync_dir", &dir, e))?;
-            segment = Some(OpenSegment { file, path, capacity, write_pos: last.bytes_used });
+            file.sync()
+                .map_err(|e| JournalError::io("sync", &path, e))?;
+            storage
+                .sync_dir(&dir)
+                .map_err(|e| JournalError::io("sync_dir", &dir, e))?;
+            segment = Some(OpenSegment {
+                file,
+                path,
+                capacity,
+                write_pos: last.bytes_used,
+            });
         }
         let encoder = BatchEncoder::new(config.max_batch_bytes);
         let writer = JournalWriter {
@@ -122,13 +138,14 @@ impl<S: Storage> JournalWriter<S> {
     /// Returns the last sequence number written.
     pub fn append_batch(&mut self, records: &[RecordRef<'_>]) -> Result<u64> {
         self.check_halted()?;
-        let mut expected = self.staged_next_seq();
         let mut len = self.encoder.len();
-        for r in records {
+        for (expected, r) in (self.staged_next_seq()..).zip(records) {
             if r.seq != expected {
-                return Err(JournalError::SequenceGap { expected, got: r.seq });
+                return Err(JournalError::SequenceGap {
+                    expected,
+                    got: r.seq,
+                });
             }
-            expected += 1;
             len += r.encoded_len();
         }
         if len > self.encoder.max_bytes() {
@@ -149,7 +166,10 @@ impl<S: Storage> JournalWriter<S> {
         self.check_halted()?;
         let expected = self.staged_next_seq();
         if record.seq != expected {
-            return Err(JournalError::SequenceGap { expected, got: record.seq });
+            return Err(JournalError::SequenceGap {
+                expected,
+                got: record.seq,
+            });
         }
         let max = self.encoder.max_bytes();
         if self.encoder.len_with(&record) > max {
@@ -211,10 +231,16 @@ impl<S: Storage> JournalWriter<S> {
         let io = |op, e| JournalError::io(op, &path, e);
         let mut file = self.storage.create(&path).map_err(|e| io("create", e))?;
         file.set_len(capacity).map_err(|e| io("set_len", e))?;
-        let header = SegmentHeader { first_seq, capacity }.encode();
+        let header = SegmentHeader {
+            first_seq,
+            capacity,
+        }
+        .encode();
         file.write_at(0, &header).map_err(|e| io("write", e))?;
         file.sync().map_err(|e| io("sync", e))?;
-        self.storage.sync_dir(&dir).map_err(|e| JournalError::io("sync_dir", &dir, e))?;
+        self.storage
+            .sync_dir(&dir)
+            .map_err(|e| JournalError::io("sync_dir", &dir, e))?;
         self.counters.segments_created += 1;
         self.segment = Some(OpenSegment {
             file,
@@ -238,7 +264,9 @@ impl<S: Storage> JournalWriter<S> {
             return Ok(());
         }
         if let Some(seg) = self.segment.as_mut() {
-            seg.file.sync().map_err(|e| JournalError::io("sync", &seg.path, e))?;
+            seg.file
+                .sync()
+                .map_err(|e| JournalError::io("sync", &seg.path, e))?;
             self.counters.syncs += 1;
         }
         self.unsynced = false;
@@ -282,7 +310,9 @@ impl<S: Storage> JournalWriter<S> {
     /// Where the next batch goes: the current segment and the offset in it (`None` before
     /// the first segment exists). A batch that does not fit there starts a new segment.
     pub fn position(&self) -> Option<(&std::path::Path, u64)> {
-        self.segment.as_ref().map(|s| (s.path.as_path(), s.write_pos))
+        self.segment
+            .as_ref()
+            .map(|s| (s.path.as_path(), s.write_pos))
     }
 
     /// True if records were written since the last sync.

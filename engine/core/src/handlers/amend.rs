@@ -130,7 +130,7 @@ impl Engine {
         self.arena.get_mut(p.slot).leaves = taker.remaining;
         match stop.remainder_reason(true) {
             None if stop == Stop::Filled => {
-                self.release_slot(p.slot);
+                self.release_slot(p.slot, p.acct, o.tif);
                 sink.push(Event::Filled { account, id: o.id, instrument: InstrumentId(p.inst) });
             }
             None => self.books[p.inst as usize].side_mut(o.side).push_back(&mut self.arena, p.slot),
@@ -139,7 +139,7 @@ impl Engine {
                 let b = self.accounts.get_mut(p.acct).balance_mut(asset);
                 b.held -= held;
                 b.available += held;
-                self.release_slot(p.slot);
+                self.release_slot(p.slot, p.acct, o.tif);
                 sink.push(Event::Cancelled {
                     account,
                     id: o.id,

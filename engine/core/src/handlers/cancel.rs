@@ -16,14 +16,13 @@ impl Engine {
             .filter(|i| (i.0 as usize) < self.instruments.len())
             .ok_or(RejectReason::UnknownSymbol)?
             .0;
-        let acct = self.accounts.find(account).ok_or(RejectReason::UnknownOrder)?;
         let slot = self
             .ids
-            .get(self.ids.hash(acct, &id), acct, &id)
+            .get(self.ids.hash(account, &id), account, &id)
             .and_then(|h| self.arena.resolve(h))
             .filter(|&s| self.arena.get(s).instrument == inst)
             .ok_or(RejectReason::UnknownOrder)?;
-        Ok((inst, acct, slot))
+        Ok((inst, self.arena.get(slot).account, slot))
     }
 
     pub(crate) fn cancel(
@@ -34,7 +33,7 @@ impl Engine {
         sink: &mut impl EventSink,
     ) {
         match self.find_open(account, instrument, id) {
-            Ok((_, _, slot)) => self.close_order(slot, Some(CancelReason::User), sink),
+            Ok((_, _, slot)) => self.close_order(slot, CancelReason::User, sink),
             Err(reason) => sink.push(Event::Rejected { account, id, reason }),
         }
     }
@@ -60,7 +59,7 @@ impl Engine {
             let o = self.arena.get(slot);
             let next = o.acct_next;
             if filter.is_none_or(|i| i == o.instrument) {
-                self.close_order(slot, Some(CancelReason::Mass), sink);
+                self.close_order(slot, CancelReason::Mass, sink);
             }
             slot = next;
         }

@@ -14,8 +14,8 @@ struct Checked {
     inst: u32,
     /// The account's index, if it exists yet.
     acct: Option<u32>,
-    /// The hash of (account, id), when the account exists.
-    id_hash: Option<u64>,
+    /// The hash of (account, id).
+    id_hash: u64,
     band: Option<tradestream_risk::PriceBand>,
 }
 
@@ -35,11 +35,9 @@ impl Engine {
             .ok_or(RejectReason::UnknownSymbol)?
             .0;
         let acct = self.accounts.find(o.account);
-        let id_hash = acct.map(|a| self.ids.hash(a, &o.id));
-        if let (Some(a), Some(h)) = (acct, id_hash) {
-            if self.ids.get(h, a, &o.id).is_some() {
-                return Err(RejectReason::DuplicateId);
-            }
+        let id_hash = self.ids.hash(o.account, &o.id);
+        if acct.is_some() && self.ids.get(id_hash, o.account, &o.id).is_some() {
+            return Err(RejectReason::DuplicateId);
         }
         let limit = o.order_type == OrderType::Limit;
         if limit && !o.price.is_valid() {
@@ -71,10 +69,8 @@ impl Engine {
                 return Err(RejectReason::PostOnlyWouldCross);
             }
         }
-        if o.tif == TimeInForce::Fok {
-            if !self.fok_fillable(inst, &taker) {
-                return Err(RejectReason::FokUnfilled);
-            }
+        if o.tif == TimeInForce::Fok && !self.fok_fillable(inst, &taker) {
+            return Err(RejectReason::FokUnfilled);
         }
         if limit {
             let (asset, need) = match o.side {
@@ -106,12 +102,9 @@ impl Engine {
 
     fn accept(&mut self, o: &NewOrder, c: Checked, ts: Timestamp, sink: &mut impl EventSink) {
         let inst = c.inst;
-        let (account, id_hash) = match (c.acct, c.id_hash) {
-            (Some(a), Some(h)) => (a, h),
-            _ => {
-                let a = self.accounts.get_or_create(o.account, self.assets.len());
-                (a, self.ids.hash(a, &o.id))
-            }
+        let account = match c.acct {
+            Some(a) => a,
+            None => self.accounts.get_or_create(o.account, self.assets.len()),
         };
         let mut taker = self.taker_for(o, account, c.band);
         let order_id = OrderId(self.next_order_id);
@@ -158,7 +151,7 @@ impl Engine {
                 Handle::CLOSED
             }
         };
-        self.ids.insert_new(id_hash, account, o.id, handle);
+        self.ids.insert_new(c.id_hash, o.account, o.id, handle);
     }
 
     /// What a limit order of `qty` at `price` holds.

@@ -11,7 +11,7 @@ impl Engine {
         }
         self.clock = ts;
         while let Some(slot) = self.expiries.pop_due(ts.0, &self.arena) {
-            self.close_order(slot, Some(CancelReason::Expired), sink);
+            self.close_order(slot, CancelReason::Expired, sink);
         }
     }
 }

@@ -40,18 +40,33 @@ fn synced_journal(seed: u64) -> Written {
 fn expect_corrupt(disk: &SimDisk, file: &PathBuf, offset: u64, what: &str) {
     let before = disk.file_bytes(file).unwrap();
     match JournalWriter::open(disk.clone(), small_config(DIR)) {
-        Err(JournalError::Corrupt { file: f, offset: o, reason }) => {
+        Err(JournalError::Corrupt {
+            file: f,
+            offset: o,
+            reason,
+        }) => {
             assert_eq!((&f, o), (file, offset), "{what}: {reason}");
-            let err = JournalError::Corrupt { file: f, offset: o, reason };
+            let err = JournalError::Corrupt {
+                file: f,
+                offset: o,
+                reason,
+            };
             assert!(err.to_string().contains("not a torn tail"), "{err}");
         }
-        other => panic!("{what}: expected corruption, got {:?}", other.map(|(_, r)| r)),
+        other => panic!(
+            "{what}: expected corruption, got {:?}",
+            other.map(|(_, r)| r)
+        ),
     }
     assert!(matches!(
         JournalReader::open(disk.clone(), DIR),
         Err(JournalError::Corrupt { offset: o, .. }) if o == offset
     ));
-    assert_eq!(disk.file_bytes(file).unwrap(), before, "{what}: nothing was truncated");
+    assert_eq!(
+        disk.file_bytes(file).unwrap(),
+        before,
+        "{what}: nothing was truncated"
+    );
 }
 
 #[test]
@@ -63,7 +78,12 @@ fn a_bit_flip_in_an_earlier_batch_is_refused_with_file_and_offset() {
         let (file, start, len) = &w.batches[victim];
         let bit = rng.range(start * 8, (start + len) * 8 - 1);
         assert!(w.disk.flip_bit(file, bit));
-        expect_corrupt(&w.disk, file, *start, &format!("seed {seed} batch {victim} bit {bit}"));
+        expect_corrupt(
+            &w.disk,
+            file,
+            *start,
+            &format!("seed {seed} batch {victim} bit {bit}"),
+        );
     }
 }
 
@@ -75,7 +95,12 @@ fn a_zeroed_earlier_batch_is_refused() {
         let victim = rng.below(w.batches.len() as u64 - 1) as usize;
         let (file, start, len) = &w.batches[victim];
         assert!(w.disk.overwrite(file, *start, &vec![0u8; *len as usize]));
-        expect_corrupt(&w.disk, file, *start, &format!("seed {seed} batch {victim}"));
+        expect_corrupt(
+            &w.disk,
+            file,
+            *start,
+            &format!("seed {seed} batch {victim}"),
+        );
     }
 }
 

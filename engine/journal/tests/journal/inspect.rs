@@ -40,7 +40,10 @@ fn a_clean_journal() {
     assert_eq!(i.segments.last().unwrap().last_seq, Some(last));
     assert_eq!(i.snapshots.len(), 2);
     assert_eq!(i.snapshots[0].name, snapshot_name(80));
-    assert_eq!(i.snapshots[0].state_hash_hex.as_deref(), Some("cd".repeat(32).as_str()));
+    assert_eq!(
+        i.snapshots[0].state_hash_hex.as_deref(),
+        Some("cd".repeat(32).as_str())
+    );
     assert!(i.snapshots.iter().all(|s| s.valid));
     let text = i.to_string();
     assert!(text.contains("verdict: clean"), "{text}");
@@ -57,7 +60,11 @@ fn torn_and_corrupt_journals_and_bad_snapshots() {
     let before = d.file_bytes(&first);
     let i = inspect(&d, Path::new("j")).unwrap();
     assert!(matches!(&i.verdict, Verdict::Corrupt { file, offset: 512, .. } if *file == first));
-    assert!(i.segments[0].problem.as_deref().unwrap_or("").contains("offset 512"));
+    assert!(i.segments[0]
+        .problem
+        .as_deref()
+        .unwrap_or("")
+        .contains("offset 512"));
     assert!(!i.snapshots[0].valid && i.snapshots[1].valid);
     assert!(i.to_string().contains("CORRUPT"));
     assert_eq!(d.file_bytes(&first), before, "inspect changes nothing");
@@ -65,11 +72,20 @@ fn torn_and_corrupt_journals_and_bad_snapshots() {
     let last = disk.list_last_segment();
     let d = disk.fork();
     let len = d.file_bytes(&last).unwrap().len() as u64;
-    let used = inspect(&d, Path::new("j")).unwrap().segments.last().unwrap().bytes_used;
+    let used = inspect(&d, Path::new("j"))
+        .unwrap()
+        .segments
+        .last()
+        .unwrap()
+        .bytes_used;
     assert!(used < len);
     d.overwrite(&last, used, b"garbage");
     let i = inspect(&d, Path::new("j")).unwrap();
-    assert!(matches!(&i.verdict, Verdict::TornTail { bytes: 7, .. }), "{:?}", i.verdict);
+    assert!(
+        matches!(&i.verdict, Verdict::TornTail { bytes: 7, .. }),
+        "{:?}",
+        i.verdict
+    );
     assert!(i.to_string().contains("torn tail"));
 }
 
@@ -81,7 +97,7 @@ impl LastSegment for SimDisk {
     fn list_last_segment(&self) -> std::path::PathBuf {
         use tradestream_journal::Storage;
         let names = self.list(Path::new("j")).unwrap();
-        let last = names.iter().filter(|n| n.ends_with(".seg")).next_back().unwrap();
+        let last = names.iter().rfind(|n| n.ends_with(".seg")).unwrap();
         Path::new("j").join(last)
     }
 }

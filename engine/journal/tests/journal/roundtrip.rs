@@ -57,12 +57,18 @@ fn round_trip<S: Storage + Clone>(storage: S) {
 
     // Segments are named by their first seq and each continues the previous one.
     let names = storage.list(Path::new("journal")).unwrap();
-    assert_eq!(names.first().map(String::as_str), Some(segment_name(1).as_str()));
+    assert_eq!(
+        names.first().map(String::as_str),
+        Some(segment_name(1).as_str())
+    );
     let reader = JournalReader::open(storage.clone(), "journal").unwrap();
     let mut expected_first = 1;
     for seg in &reader.report().segments {
         assert_eq!(seg.first_seq, expected_first);
-        assert_eq!(parse_segment_name(&seg.path.file_name().unwrap().to_string_lossy()), Some(seg.first_seq));
+        assert_eq!(
+            parse_segment_name(&seg.path.file_name().unwrap().to_string_lossy()),
+            Some(seg.first_seq)
+        );
         assert_eq!(seg.capacity, SMALL_SEGMENT);
         expected_first = seg.last_seq.unwrap() + 1;
     }
@@ -92,7 +98,13 @@ fn default_segments_are_preallocated_to_64_mib() {
     let tmp = TempDir::new("prealloc");
     let storage = FsStorage::new(tmp.path());
     let (mut writer, _) = JournalWriter::open(storage.clone(), JournalConfig::new("j")).unwrap();
-    writer.append_batch(&[RecordRef { seq: 1, kind: 1, payload: b"hello" }]).unwrap();
+    writer
+        .append_batch(&[RecordRef {
+            seq: 1,
+            kind: 1,
+            payload: b"hello",
+        }])
+        .unwrap();
     writer.sync().unwrap();
     let path = tmp.path().join("j").join(segment_name(1));
     assert_eq!(std::fs::metadata(&path).unwrap().len(), 64 << 20);
@@ -107,18 +119,65 @@ fn default_segments_are_preallocated_to_64_mib() {
 fn non_contiguous_sequence_numbers_are_refused_and_nothing_is_written() {
     let disk = SimDisk::new();
     let (mut writer, _) = JournalWriter::open(disk.clone(), small_config("j")).unwrap();
-    writer.append_batch(&[RecordRef { seq: 1, kind: 0, payload: b"a" }]).unwrap();
+    writer
+        .append_batch(&[RecordRef {
+            seq: 1,
+            kind: 0,
+            payload: b"a",
+        }])
+        .unwrap();
     let err = writer
         .append_batch(&[
-            RecordRef { seq: 2, kind: 0, payload: b"b" },
-            RecordRef { seq: 4, kind: 0, payload: b"d" },
+            RecordRef {
+                seq: 2,
+                kind: 0,
+                payload: b"b",
+            },
+            RecordRef {
+                seq: 4,
+                kind: 0,
+                payload: b"d",
+            },
         ])
         .unwrap_err();
-    assert!(matches!(err, JournalError::SequenceGap { expected: 3, got: 4 }), "{err}");
-    let err = writer.append_batch(&[RecordRef { seq: 1, kind: 0, payload: b"a" }]).unwrap_err();
-    assert!(matches!(err, JournalError::SequenceGap { expected: 2, got: 1 }), "{err}");
+    assert!(
+        matches!(
+            err,
+            JournalError::SequenceGap {
+                expected: 3,
+                got: 4
+            }
+        ),
+        "{err}"
+    );
+    let err = writer
+        .append_batch(&[RecordRef {
+            seq: 1,
+            kind: 0,
+            payload: b"a",
+        }])
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            JournalError::SequenceGap {
+                expected: 2,
+                got: 1
+            }
+        ),
+        "{err}"
+    );
     // The writer is still usable: nothing of the refused batches was written.
-    assert_eq!(writer.append_batch(&[RecordRef { seq: 2, kind: 0, payload: b"b" }]).unwrap(), 2);
+    assert_eq!(
+        writer
+            .append_batch(&[RecordRef {
+                seq: 2,
+                kind: 0,
+                payload: b"b"
+            }])
+            .unwrap(),
+        2
+    );
     writer.sync().unwrap();
     assert_eq!(crate::common::read_all(disk, "j").len(), 2);
 }
@@ -128,13 +187,34 @@ fn oversized_batches_are_refused_with_the_limit() {
     let disk = SimDisk::new();
     let (mut writer, _) = JournalWriter::open(disk, small_config("j")).unwrap();
     let big = vec![0u8; 4000];
-    let err = writer.append_batch(&[RecordRef { seq: 1, kind: 0, payload: &big }]).unwrap_err();
-    assert!(matches!(err, JournalError::BatchTooLarge { max: 3584, .. }), "{err}");
+    let err = writer
+        .append_batch(&[RecordRef {
+            seq: 1,
+            kind: 0,
+            payload: &big,
+        }])
+        .unwrap_err();
+    assert!(
+        matches!(err, JournalError::BatchTooLarge { max: 3584, .. }),
+        "{err}"
+    );
     assert!(err.to_string().contains("max_batch_bytes"));
     // Exactly the maximum fits (and fills a whole segment).
     let fit = vec![1u8; 3584 - 40 - 13];
-    writer.append_batch(&[RecordRef { seq: 1, kind: 0, payload: &fit }]).unwrap();
-    writer.append_batch(&[RecordRef { seq: 2, kind: 0, payload: &fit }]).unwrap();
+    writer
+        .append_batch(&[RecordRef {
+            seq: 1,
+            kind: 0,
+            payload: &fit,
+        }])
+        .unwrap();
+    writer
+        .append_batch(&[RecordRef {
+            seq: 2,
+            kind: 0,
+            payload: &fit,
+        }])
+        .unwrap();
     assert_eq!(writer.counters().segments_created, 2);
 }
 
@@ -144,12 +224,22 @@ fn staging_builds_one_batch_per_write() {
     let (mut writer, _) = JournalWriter::open(disk.clone(), small_config("j")).unwrap();
     let payload = [3u8; 100];
     let mut seq = 1;
-    while writer.stage(RecordRef { seq, kind: 2, payload: &payload }).unwrap()
+    while writer
+        .stage(RecordRef {
+            seq,
+            kind: 2,
+            payload: &payload,
+        })
+        .unwrap()
         == tradestream_journal::Staged::Added
     {
         seq += 1;
     }
-    assert_eq!(writer.staged(), 31, "31 records of 113 bytes fit in 3584 - 40");
+    assert_eq!(
+        writer.staged(),
+        31,
+        "31 records of 113 bytes fit in 3584 - 40"
+    );
     assert_eq!(writer.write_staged().unwrap(), 31);
     assert_eq!(writer.counters().batches, 1);
     assert_eq!(writer.next_seq(), 32);
@@ -163,8 +253,14 @@ fn invalid_configs_are_refused() {
     for config in [
         JournalConfig::new("j").with_segment_size(1000),
         JournalConfig::new("j").with_segment_size(512),
-        JournalConfig { max_batch_bytes: 10, ..JournalConfig::new("j") },
-        JournalConfig { ring_capacity: 0, ..JournalConfig::new("j") },
+        JournalConfig {
+            max_batch_bytes: 10,
+            ..JournalConfig::new("j")
+        },
+        JournalConfig {
+            ring_capacity: 0,
+            ..JournalConfig::new("j")
+        },
     ] {
         let err = JournalWriter::open(disk.clone(), config).unwrap_err();
         assert!(matches!(err, JournalError::Config(_)), "{err}");

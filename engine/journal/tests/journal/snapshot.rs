@@ -4,9 +4,7 @@ use std::path::Path;
 
 use tradestream_journal::sim::{Fault, SimDisk, SimRng};
 use tradestream_journal::snapshot::snapshot_name;
-use tradestream_journal::{
-    load_newest_snapshot, write_snapshot, FsStorage, Storage, StorageFile,
-};
+use tradestream_journal::{load_newest_snapshot, write_snapshot, FsStorage, Storage, StorageFile};
 
 use crate::common::TempDir;
 
@@ -90,7 +88,10 @@ fn a_lost_rename_falls_back_to_the_previous() {
             other => panic!("seed {seed}: {other:?}"),
         }
     }
-    assert!(new > 0 && old > 0, "both outcomes occur: new {new}, old {old}");
+    assert!(
+        new > 0 && old > 0,
+        "both outcomes occur: new {new}, old {old}"
+    );
 }
 
 #[test]
@@ -102,7 +103,10 @@ fn a_temporary_file_is_never_loaded_and_is_cleaned_up() {
     f.write_at(0, b"half a snapshot").unwrap();
     assert_eq!(loaded_seq(&disk), Some(10));
     write(&disk, 30, 2);
-    assert_eq!(disk.list(Path::new(DIR)).unwrap(), [snapshot_name(10), snapshot_name(30)]);
+    assert_eq!(
+        disk.list(Path::new(DIR)).unwrap(),
+        [snapshot_name(10), snapshot_name(30)]
+    );
 }
 
 #[test]
@@ -119,7 +123,10 @@ fn power_cut_at_any_step_of_a_snapshot_write_leaves_a_valid_snapshot() {
                 disk.power_cut(seed);
             }
             let got = loaded_seq(&disk);
-            assert!(got == Some(10) || got == Some(20), "op {op} seed {seed}: {got:?}");
+            assert!(
+                got == Some(10) || got == Some(20),
+                "op {op} seed {seed}: {got:?}"
+            );
         }
     }
 }
@@ -127,7 +134,12 @@ fn power_cut_at_any_step_of_a_snapshot_write_leaves_a_valid_snapshot() {
 #[test]
 fn no_valid_snapshot_means_start_of_journal() {
     let disk = SimDisk::new();
-    assert_eq!(load_newest_snapshot(&disk, Path::new(DIR)).unwrap().snapshot, None);
+    assert_eq!(
+        load_newest_snapshot(&disk, Path::new(DIR))
+            .unwrap()
+            .snapshot,
+        None
+    );
     write(&disk, 10, 2);
     write(&disk, 20, 2);
     disk.flip_bit(path(10), 3);
@@ -147,7 +159,11 @@ fn retention_keeps_the_newest_k() {
     let expected: Vec<String> = [800, 900, 1000].iter().map(|&s| snapshot_name(s)).collect();
     assert_eq!(disk.list(Path::new(DIR)).unwrap(), expected);
     write(&disk, 1100, 0);
-    assert_eq!(disk.list(Path::new(DIR)).unwrap(), [snapshot_name(1100)], "keep 0 keeps one");
+    assert_eq!(
+        disk.list(Path::new(DIR)).unwrap(),
+        [snapshot_name(1100)],
+        "keep 0 keeps one"
+    );
     assert_eq!(loaded_seq(&disk), Some(1100));
 }
 

@@ -17,8 +17,9 @@ fn entry(r: &Record) -> Entry {
     Entry::new(r.seq, r.kind, &r.payload).unwrap()
 }
 
-/// Pushes with backpressure: retries the returned entry until the ring takes it.
-fn push(sender: &mut JournalSender, mut e: Entry) -> Result<(), Entry> {
+/// Pushes with backpressure: retries the returned entry until the ring takes it. Fails with
+/// the entry's seq if the journal halted.
+fn push(sender: &mut JournalSender, mut e: Entry) -> Result<(), u64> {
     loop {
         match sender.try_push(e) {
             Ok(()) => return Ok(()),
@@ -27,7 +28,7 @@ fn push(sender: &mut JournalSender, mut e: Entry) -> Result<(), Entry> {
                 e = back;
                 std::thread::yield_now();
             }
-            Err(PushError::Halted(back)) => return Err(back),
+            Err(PushError::Halted(back)) => return Err(back.seq()),
         }
     }
 }
@@ -36,11 +37,17 @@ fn push(sender: &mut JournalSender, mut e: Entry) -> Result<(), Entry> {
 fn a_cut_right_after_a_publish_never_loses_anything_at_or_below_the_watermark() {
     let policies = [
         FsyncPolicy::Always,
-        FsyncPolicy::Batch { records: 16, micros: 300 },
-        FsyncPolicy::Batch { records: 1_000_000, micros: 50 },
+        FsyncPolicy::Batch {
+            records: 16,
+            micros: 300,
+        },
+        FsyncPolicy::Batch {
+            records: 1_000_000,
+            micros: 50,
+        },
     ];
     let mut published_total = 0;
-    for seed in 0..60u64 {
+    for seed in 0..200u64 {
         let mut rng = SimRng::new(seed);
         let disk = SimDisk::new();
         let policy = policies[(seed % 3) as usize];
@@ -78,11 +85,45 @@ fn a_cut_right_after_a_publish_never_loses_anything_at_or_below_the_watermark() 
         });
         published_total += w;
         let (_, report) = JournalWriter::open(disk.clone(), config).unwrap();
-        assert!(report.last_seq >= w, "seed {seed} {policy:?}: watermark {w}, recovered {}", report.last_seq);
+        assert!(
+            report.last_seq >= w,
+            "seed {seed} {policy:?}: watermark {w}, recovered {}",
+            report.last_seq
+        );
         let got = read_all(disk, DIR);
-        assert_eq!(got, log[..got.len()], "seed {seed}: a prefix of what was pushed");
+        assert_eq!(
+            got,
+            log[..got.len()],
+            "seed {seed}: a prefix of what was pushed"
+        );
     }
     assert!(published_total > 0);
+}
+
+#[test]
+fn the_watermark_waits_for_the_sync_not_the_write() {
+    let disk = SimDisk::new();
+    let policy = FsyncPolicy::Batch {
+        records: 1_000_000,
+        micros: 60_000_000,
+    };
+    let (mut sender, watermark, handle) =
+        JournalThread::spawn(disk.clone(), small_config(DIR), policy).unwrap();
+    let mut rng = SimRng::new(6);
+    for seq in 1..=50 {
+        push(&mut sender, entry(&random_record(&mut rng, seq, 100))).unwrap();
+    }
+    // Wait until everything is written (the last segment holds seq 50) but not synced.
+    while crate::common::read_all(disk.fork(), DIR).len() < 50 {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    assert!(disk.unsynced_sectors() > 0);
+    assert_eq!(watermark.get(), 0, "written is not durable");
+    // Dropping the sender makes the thread sync what it has and publish it.
+    drop(sender);
+    handle.join().unwrap().unwrap();
+    assert_eq!(watermark.get(), 50);
+    assert_eq!(disk.unsynced_sectors(), 0);
 }
 
 #[test]
@@ -113,28 +154,31 @@ fn a_full_ring_gives_the_entry_back_and_nothing_is_dropped() {
     disk.set_stalled(true);
     let mut rng = SimRng::new(8);
     let records: Vec<Record> = (1..=200).map(|s| random_record(&mut rng, s, 100)).collect();
-    let mut next = 0;
-    let mut full = None;
-    while next < records.len() {
-        match sender.try_push(entry(&records[next])) {
-            Ok(()) => next += 1,
+    // The thread takes entry 1 and blocks writing it to the stalled disk.
+    push(&mut sender, entry(&records[0])).unwrap();
+    while disk.stalled_ops() == 0 {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    // Four more fill the 4-slot ring; the sixth comes back.
+    for r in &records[1..5] {
+        assert!(sender.try_push(entry(r)).is_ok());
+    }
+    assert_eq!(sender.free_slots(), 0);
+    for _ in 0..3 {
+        match sender.try_push(entry(&records[5])) {
             Err(PushError::Full(back)) => {
-                full = Some(back);
-                break;
+                assert_eq!(back.seq(), 6);
+                assert_eq!(back.payload(), records[5].payload);
             }
-            Err(PushError::Halted(_)) => panic!("not failed"),
-        }
-        if next > 4 {
-            // Let the journal thread take the first entries and block on the stalled disk.
-            std::thread::sleep(Duration::from_millis(1));
+            other => panic!("expected a full ring, got {other:?}"),
         }
     }
-    let back = full.expect("the ring fills while the disk is stalled");
-    assert_eq!(back.seq(), next as u64 + 1);
-    assert_eq!(back.payload(), records[next].payload);
-    assert!(next <= 4 + 1 + 4, "a 4-slot ring plus what the thread holds: {next}");
-    assert_eq!(sender.free_slots(), 0);
-    assert_eq!(watermark.get(), 0, "nothing is durable while the disk is stalled");
+    assert_eq!(
+        watermark.get(),
+        0,
+        "nothing is durable while the disk is stalled"
+    );
+    let next = 5;
     disk.set_stalled(false);
     for r in &records[next..] {
         push(&mut sender, entry(r)).unwrap();
@@ -156,15 +200,21 @@ fn failing(fault: Fault) {
     assert_eq!(watermark.wait_for(10, WAIT), Ok(10));
     disk.inject(fault);
     for seq in 11..=15 {
-        push(&mut sender, entry(&random_record(&mut rng, seq, 50))).unwrap();
+        // The thread may fail (and refuse further entries) as soon as it sees entry 11.
+        if push(&mut sender, entry(&random_record(&mut rng, seq, 50))).is_err() {
+            assert!(seq > 11);
+            break;
+        }
     }
     let err = watermark.wait_for(15, WAIT).unwrap_err();
-    let WaitError::Failed(msg) = err else { panic!("expected failure, got {err:?}") };
+    let WaitError::Failed(msg) = err else {
+        panic!("expected failure, got {err:?}")
+    };
     assert!(msg.contains("injected"), "{msg}");
     assert_eq!(watermark.get(), 10, "nothing published after the failure");
     assert_eq!(watermark.failed(), Some(msg.clone()));
     assert_eq!(sender.failed(), Some(msg));
-    let e = entry(&random_record(&mut rng, 16, 10));
+    let e = entry(&random_record(&mut rng, 99, 10));
     assert!(matches!(sender.try_push(e), Err(PushError::Halted(_))));
     let result = handle.join().unwrap();
     assert!(matches!(result, Err(JournalError::Io { .. })), "{result:?}");
@@ -226,13 +276,25 @@ fn a_sequence_gap_from_the_engine_halts_the_thread() {
     push(&mut sender, Entry::new(1, 0, b"a").unwrap()).unwrap();
     push(&mut sender, Entry::new(3, 0, b"c").unwrap()).unwrap();
     let err = watermark.wait_for(3, WAIT).unwrap_err();
-    assert!(matches!(&err, WaitError::Failed(m) if m.contains("expected seq 2")), "{err}");
-    assert!(matches!(handle.join().unwrap(), Err(JournalError::SequenceGap { expected: 2, got: 3 })));
+    assert!(
+        matches!(&err, WaitError::Failed(m) if m.contains("expected seq 2")),
+        "{err}"
+    );
+    assert!(matches!(
+        handle.join().unwrap(),
+        Err(JournalError::SequenceGap {
+            expected: 2,
+            got: 3
+        })
+    ));
 }
 
 #[test]
 fn entries_are_fixed_size_and_refuse_large_payloads() {
-    assert_eq!(Entry::new(1, 0, &[0; ENTRY_MAX + 1]).unwrap_err(), EntryTooLarge(ENTRY_MAX + 1));
+    assert_eq!(
+        Entry::new(1, 0, &[0; ENTRY_MAX + 1]).unwrap_err(),
+        EntryTooLarge(ENTRY_MAX + 1)
+    );
     let e = Entry::new(7, 3, &[1; ENTRY_MAX]).unwrap();
     assert_eq!((e.seq(), e.kind(), e.payload().len()), (7, 3, ENTRY_MAX));
     assert!(std::mem::size_of::<Entry>() <= ENTRY_MAX + 16);

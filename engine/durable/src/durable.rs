@@ -1,0 +1,209 @@
+//! The journaled engine: apply, journal, publish durability, snapshot from a replica, recover.
+
+use crate::chain::Chain;
+use crate::record::{self, KIND_COMMAND, KIND_GENESIS};
+use crate::replay::{apply_records, start, Position};
+use crate::snapshotter::{Feed, SnapshotPlan, Snapshotter};
+use crate::DurableError;
+use std::thread::JoinHandle;
+use std::time::Duration;
+use tradestream_engine::{Engine, EngineConfig};
+use tradestream_journal::{
+    DurableWatermark, Entry, FsyncPolicy, JournalConfig, JournalReader, JournalSender,
+    JournalThread, JournalWriter, PushError, RecordRef, SkippedSnapshot, Storage,
+    ENTRY_MAX,
+};
+use tradestream_model::{Command, Event, Timestamp};
+
+const _: () = assert!(record::MAX_PAYLOAD <= ENTRY_MAX, "a command record must fit a journal entry");
+
+/// How the engine is journaled.
+#[derive(Debug, Clone)]
+pub struct DurableConfig {
+    /// Limits of a new engine (a journal that exists keeps the limits of its genesis record).
+    pub engine: EngineConfig,
+    /// Journal location and sizes.
+    pub journal: JournalConfig,
+    /// When the journal syncs.
+    pub fsync: FsyncPolicy,
+    /// A snapshot every this many commands (0: none).
+    pub snapshot_every: u64,
+    /// Snapshots kept.
+    pub keep_snapshots: usize,
+    /// Touch the engine's pre-sized memory at start (servers: yes; short runs: no).
+    pub prefault: bool,
+}
+
+/// What recovery found and did.
+#[derive(Debug, Clone)]
+pub struct Recovered {
+    /// The snapshot recovery started from, if any.
+    pub snapshot_seq: Option<u64>,
+    /// Corrupt snapshots passed over.
+    pub skipped_snapshots: Vec<SkippedSnapshot>,
+    /// Journal records replayed after the starting point.
+    pub replayed: u64,
+    /// Bytes of a torn tail that were truncated.
+    pub truncated_bytes: u64,
+    /// Last sequence number in the journal.
+    pub last_seq: u64,
+    /// True when the journal was created now.
+    pub created: bool,
+}
+
+/// The engine with every command journaled before anything it caused may leave the process.
+pub struct DurableEngine {
+    engine: Engine,
+    chain: Chain,
+    next_seq: u64,
+    sender: Option<JournalSender>,
+    watermark: DurableWatermark,
+    thread: Option<JoinHandle<tradestream_journal::thread::ThreadResult>>,
+    snapshots: Option<Snapshotter>,
+    cmd: Vec<u8>,
+    payload: Vec<u8>,
+    scratch: Vec<u8>,
+}
+
+impl DurableEngine {
+    /// Opens (creating if needed) the journal in `config.journal.dir`, recovers the engine from
+    /// the newest valid snapshot and the journal after it (verifying every digest), and starts
+    /// the journal and snapshot threads.
+    pub fn open<S>(storage: S, config: DurableConfig) -> Result<(DurableEngine, Recovered), DurableError>
+    where
+        S: Storage + Clone + Send + 'static,
+        S::File: Send,
+    {
+        let dir = config.journal.dir.clone();
+        let (mut writer, report) = JournalWriter::open(storage.clone(), config.journal.clone())?;
+        let created = writer.last_seq() == 0;
+        let (mut pos, skipped, replayed, snapshot_seq) = if created {
+            let genesis = record::encode_genesis(&config.engine);
+            writer.append_batch(&[RecordRef { seq: 1, kind: KIND_GENESIS, payload: &genesis }])?;
+            writer.sync()?;
+            let pos = Position { engine: Engine::new(config.engine), chain: Chain::default(), seq: 1 };
+            (pos, Vec::new(), 0, None)
+        } else {
+            let reader = JournalReader::open(storage.clone(), dir.clone())?;
+            let (mut pos, skipped) = start(&storage, &dir, &reader, u64::MAX, true)?;
+            let from = (pos.seq > 1).then_some(pos.seq);
+            let replayed = apply_records(&reader, &mut pos, u64::MAX, true, |_, _, _| {}, |_, _| Ok(()))?;
+            (pos, skipped, replayed, from)
+        };
+        let recovered = Recovered {
+            snapshot_seq,
+            skipped_snapshots: skipped,
+            replayed,
+            truncated_bytes: report.truncated_bytes,
+            last_seq: pos.seq,
+            created,
+        };
+        let (sender, watermark, thread) = JournalThread::spawn_writer(writer, config.fsync)?;
+        debug_assert_eq!(sender.next_seq(), pos.seq + 1);
+        let snapshots = (config.snapshot_every > 0).then(|| {
+            let mut bytes = Vec::new();
+            pos.engine.write_snapshot(&mut bytes);
+            let replica = Engine::from_snapshot(&bytes).expect("an engine's own snapshot decodes");
+            let plan = SnapshotPlan { storage, dir, every: config.snapshot_every, keep: config.keep_snapshots };
+            Snapshotter::spawn(replica, plan, watermark.clone())
+        });
+        if config.prefault {
+            pos.engine.prefault();
+        }
+        let engine = DurableEngine {
+            engine: pos.engine,
+            chain: pos.chain,
+            next_seq: pos.seq + 1,
+            sender: Some(sender),
+            watermark,
+            thread: Some(thread),
+            snapshots,
+            cmd: Vec::with_capacity(256),
+            payload: Vec::with_capacity(ENTRY_MAX),
+            scratch: Vec::with_capacity(4096),
+        };
+        Ok((engine, recovered))
+    }
+
+    /// The engine (read-only: every change goes through [`DurableEngine::apply`]).
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Applies a command stamped `ts`, appending its events to `sink`, and journals it. Returns
+    /// its sequence number; its events may leave the process once [`DurableEngine::durable_seq`]
+    /// reaches it. Waits (never drops) while the journal ring is full. After a journal failure
+    /// every call fails: the engine has halted.
+    pub fn apply(&mut self, cmd: &Command, ts: Timestamp, sink: &mut Vec<Event>) -> Result<u64, DurableError> {
+        if let Some(why) = self.watermark.failed() {
+            return Err(DurableError::Halted(why));
+        }
+        let seq = self.next_seq;
+        record::command_bytes(cmd, &mut self.cmd);
+        let first = sink.len();
+        self.engine.apply(cmd, ts, sink);
+        let chain = self.chain.advance(seq, ts.0, &self.cmd, &sink[first..], &mut self.scratch);
+        record::encode(ts, &chain, &self.cmd, &mut self.payload);
+        let mut entry = Entry::new(seq, KIND_COMMAND, &self.payload).map_err(|e| DurableError::Halted(e.to_string()))?;
+        let sender = self.sender.as_mut().ok_or_else(|| DurableError::Halted("closed".into()))?;
+        loop {
+            match sender.try_push(entry) {
+                Ok(()) => break,
+                Err(PushError::Full(e)) => {
+                    entry = e;
+                    std::thread::yield_now();
+                }
+                Err(PushError::Halted(_)) => {
+                    return Err(DurableError::Halted(self.watermark.failed().unwrap_or_else(|| "journal stopped".into())))
+                }
+            }
+        }
+        if let Some(s) = self.snapshots.as_mut() {
+            s.push(Feed { seq, ts, chain, command: *cmd });
+        }
+        self.next_seq += 1;
+        Ok(seq)
+    }
+
+    /// Sequence number of the last applied command.
+    pub fn last_seq(&self) -> u64 {
+        self.next_seq - 1
+    }
+
+    /// Everything at or below this sequence number is durable (per the fsync policy).
+    pub fn durable_seq(&self) -> u64 {
+        self.watermark.get()
+    }
+
+    /// Waits until `seq` is durable; fails if the journal failed (the engine has halted).
+    pub fn wait_durable(&self, seq: u64) -> Result<(), DurableError> {
+        loop {
+            match self.watermark.wait_for(seq, Duration::from_secs(1)) {
+                Ok(_) => return Ok(()),
+                Err(tradestream_journal::WaitError::Failed(why)) => return Err(DurableError::Halted(why)),
+                Err(_) => continue,
+            }
+        }
+    }
+
+    /// The watermark, for threads that release output.
+    pub fn watermark(&self) -> DurableWatermark {
+        self.watermark.clone()
+    }
+
+    /// Stops the threads after the journal has written (and, unless fsync is `never`, synced)
+    /// everything, and the replica has written any snapshot that was due.
+    pub fn close(mut self) -> Result<(), DurableError> {
+        drop(self.sender.take());
+        let journal = match self.thread.take().map(|t| t.join()) {
+            Some(Ok(Ok(_))) | None => Ok(()),
+            Some(Ok(Err(e))) => Err(DurableError::Journal(e)),
+            Some(Err(_)) => Err(DurableError::Halted("the journal thread panicked".into())),
+        };
+        let snaps = match self.snapshots.take() {
+            Some(s) => s.finish().map_err(DurableError::Halted),
+            None => Ok(()),
+        };
+        journal.and(snaps)
+    }
+}
