@@ -3,7 +3,7 @@
 use crate::settle::Payer;
 use crate::{Engine, EventSink};
 use tradestream_model::{
-    AccountId, CancelReason, ClientOrderId, Event, InstrumentId, Price, Qty, SelfTradePrevention,
+    AccountId, Amount, CancelReason, ClientOrderId, Event, InstrumentId, Price, Qty, SelfTradePrevention,
     Side, TradeId,
 };
 
@@ -197,21 +197,35 @@ impl Engine {
                         _ => return false,
                     }
                 }
-                let mut q = o.leaves.0.min(need);
-                if t.market {
-                    let per_lot = match t.side {
-                        Side::Buy => price.0 as i128 * i.quote_per_tick_lot.0,
-                        Side::Sell => i.base_per_lot.0,
-                    };
-                    q = q.min((budget.max(0) / per_lot).min(i64::MAX as i128) as i64);
-                    budget -= q as i128 * per_lot;
+                if !t.market {
+                    need -= o.leaves.0.min(need);
+                    if need == 0 {
+                        return true;
+                    }
+                    continue;
+                }
+                let per_lot = match t.side {
+                    Side::Buy => price.0 as i128 * i.quote_per_tick_lot.0,
+                    Side::Sell => i.base_per_lot.0,
+                };
+                // As the matching loop does: the same maker again while the account can pay,
+                // since trading with itself pays it back at once (less the maker fee).
+                let mut leaves = o.leaves.0;
+                while leaves > 0 {
+                    let q = leaves.min(need).min((budget.max(0) / per_lot).min(i64::MAX as i128) as i64);
                     if q == 0 {
                         return false;
                     }
-                }
-                need -= q;
-                if need == 0 {
-                    return true;
+                    let spent = Amount(q as i128 * per_lot);
+                    budget -= spent.0;
+                    if o.account == t.account {
+                        budget += (spent - spent.fee_bps(i.spec.maker_fee_bps)).0;
+                    }
+                    leaves -= q;
+                    need -= q;
+                    if need == 0 {
+                        return true;
+                    }
                 }
             }
         }
