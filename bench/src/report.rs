@@ -3,12 +3,15 @@
 /// `1000000` as `1,000,000`.
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
+    let mut start = match digits.len() % 3 {
+        0 => 3,
+        head => head,
+    };
+    let mut out = digits[..start].to_string();
+    while start < digits.len() {
+        out.push(',');
+        out.push_str(&digits[start..start + 3]);
+        start += 3;
     }
     out
 }
@@ -87,6 +90,8 @@ mod tests {
         assert_eq!(rate_label(2_500_000), "2.5M");
         assert_eq!(thousands(1_000_000), "1,000,000");
         assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(12_345), "12,345");
+        assert_eq!(thousands(0), "0");
         assert_eq!(throughput(12_345_678.0), "12.35M/s");
     }
 

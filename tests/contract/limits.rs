@@ -228,6 +228,37 @@ fn price_band_follows_the_last_trade_price() {
     );
 }
 
+/// docs/simulate.md: controls apply to an amend that moves the price or raises the quantity; an
+/// amend that only lowers the quantity at the same price reduces risk and is always allowed.
+#[test]
+fn amends_are_checked_against_controls_unless_they_only_reduce() {
+    check(
+        &ls![
+            controls(r#""price_band_bps":1000,"reference_price":"100","max_qty":"5""#),
+            buy(1, "b", "95", "4"),
+            // A trade at 110 moves the band to [99, 121]: "b" at 95 is now outside it.
+            sell(2, "s", "110", "1"),
+            buy(3, "t", "110", "1"),
+            amend(1, "b", None, Some("3")),
+            amend(1, "b", Some("96"), None),
+            amend(1, "b", Some("100"), Some("6")),
+            amend(1, "b", Some("100"), Some("5")),
+        ],
+        &ls![
+            acc(2, 1, "b", "buy", "95", "4"),
+            acc(3, 2, "s", "sell", "110", "1"),
+            acc(4, 3, "t", "buy", "110", "1"),
+            trd(4, "110", "1", 2, "s", 3, "t", "buy"),
+            fill(4, 2, "s"),
+            fill(4, 3, "t"),
+            amd(5, 1, "b", "95", "3", "3"),
+            rej(6, 1, "b", "price_band"),
+            rej(7, 1, "b", "max_qty"),
+            amd(8, 1, "b", "100", "5", "5"),
+        ],
+    );
+}
+
 #[test]
 fn market_order_stops_at_the_band() {
     check(

@@ -681,9 +681,8 @@ impl<'a> Renderer<'a> {
             ),
             ("type", json!(if n.market { "market" } else { "limit" })),
         ];
-        if !n.market {
-            f.push(("price", json!(self.price_text(inst, ticks, n.price_var))));
-        } else if n.market_price {
+        // A market order may carry a price too: it is type-checked and ignored.
+        if !n.market || n.market_price {
             f.push(("price", json!(self.price_text(inst, ticks, n.price_var))));
         }
         f.push(("qty", json!(self.qty_text(inst, n.lots, n.qty_var))));

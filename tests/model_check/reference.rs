@@ -17,8 +17,9 @@
 //! top, a sell below the bottom), checked before self-trade prevention and affordability at each
 //! maker; an `amend` must leave an order that passes the controls (its new price against the band,
 //! its new total quantity against `max_qty`, new price x new total quantity against
-//! `max_notional`), checked after `invalid_qty` and in the order of the `new` precedence, even
-//! when the amend only lowers the quantity; `controls` naming an unknown symbol is an `error`.
+//! `max_notional`), checked after `invalid_qty` and in the order of the `new` precedence, except
+//! when the amend only lowers the quantity at the same price (risk-reducing, always allowed);
+//! `controls` naming an unknown symbol is an `error`.
 
 use serde_json::{json, Map, Value};
 
@@ -1084,7 +1085,7 @@ impl Reference {
                 let mut mine: Vec<(u64, String, usize)> = self
                     .orders
                     .iter()
-                    .filter(|o| o.account == account && inst.map_or(true, |i| o.inst == i))
+                    .filter(|o| o.account == account && (inst.is_none() || inst == Some(o.inst)))
                     .map(|o| (o.order_id, o.id.clone(), o.inst))
                     .collect();
                 mine.sort();
@@ -1231,7 +1232,7 @@ impl Reference {
         let Some(qty) = to_steps(&n.qty, lot) else {
             return reject("invalid_qty");
         };
-        if n.tif == Tif::Gtd && n.expire.map_or(true, |e| e <= self.clock) {
+        if n.tif == Tif::Gtd && n.expire.unwrap_or(i64::MIN) <= self.clock {
             return reject("invalid_expire");
         }
         let band = self.band(inst);
@@ -1347,19 +1348,23 @@ impl Reference {
             },
             None => old.qty,
         };
-        // The amended order must pass the instrument's controls as a new one would.
-        if let Some((lo, hi)) = self.band(inst) {
+        // The amended order must pass the instrument's controls as a new one would, unless the
+        // amend only lowers the quantity at the same price (it only reduces risk).
+        let reduces_only = new_price == old.price.unwrap() && new_qty <= old.qty;
+        let band = if reduces_only { None } else { self.band(inst) };
+        if let Some((lo, hi)) = band {
             let p = new_price * tick;
             if p < lo || p > hi {
                 return reject("price_band");
             }
         }
         let c = &self.instruments[inst].controls;
-        if c.max_qty.is_some_and(|m| new_qty * lot > m) {
+        if !reduces_only && c.max_qty.is_some_and(|m| new_qty * lot > m) {
             return reject("max_qty");
         }
-        if c.max_notional
-            .is_some_and(|m| new_price * new_qty * self.instruments[inst].tick_lot > m)
+        if !reduces_only
+            && c.max_notional
+                .is_some_and(|m| new_price * new_qty * self.instruments[inst].tick_lot > m)
         {
             return reject("max_notional");
         }

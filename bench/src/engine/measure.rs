@@ -127,7 +127,7 @@ pub fn worst_noise(runs: impl Iterator<Item = Noise>) -> Noise {
 }
 
 /// Measures every contender on `workload`: flat out always, open loop where `open_loop` is set
-/// (for the first contender, or all of them with `--latency-all`). Runs are interleaved across
+/// (for the baseline, the first contender that ran flat out, or all with `--latency-all`). Runs are interleaved across
 /// venues so a noisy stretch of the VM does not land on one venue only.
 pub fn measure(
     workload: &Workload,
@@ -164,6 +164,9 @@ pub fn measure(
     };
     let latency = contenders
         .iter()
+        .zip(&throughput)
+        .filter(|(_, t)| t.outcome.is_ok())
+        .map(|(c, _)| c)
         .take(latency_venues)
         .map(|c| VenueRuns {
             venue: c.name(),

@@ -64,8 +64,10 @@ impl Venue for TradestreamVenue {
             };
             engine.apply(&Command::AddInstrument(spec), Timestamp(0), &mut sink);
         }
-        // Enough for every order to rest in full at the top price, many times over.
-        let units = (universe.max_price as i128 * universe.max_qty as i128 * 1_000_000).max(1);
+        // Enough for every order to rest in full at the top price, many times over, within the
+        // engine's limit on an asset's total (2^120 units of 10^-18, about 1.3e18 whole units).
+        let per_account_cap = (1i128 << 118) / 1_000_000_000_000_000_000 / i128::from(universe.accounts.max(1));
+        let units = (universe.max_price as i128 * universe.max_qty as i128 * 1_000_000).clamp(1, per_account_cap);
         let amount = decimal::amount(units.into()).map_err(|e| anyhow::anyhow!("amount: {e}"))?;
         for a in 0..universe.accounts {
             for asset in ["BASE", "USD"] {

@@ -5,11 +5,13 @@ use crate::record::{self, KIND_COMMAND, KIND_GENESIS};
 use crate::replay::{apply_records, start, Position};
 use crate::snapshotter::{Feed, SnapshotPlan, Snapshotter};
 use crate::DurableError;
+use std::path::Path;
 use std::thread::JoinHandle;
 use std::time::Duration;
 use tradestream_engine::{Engine, EngineConfig};
+use tradestream_journal::snapshot::parse_snapshot_name;
 use tradestream_journal::{
-    DurableWatermark, Entry, FsyncPolicy, JournalConfig, JournalReader, JournalSender,
+    DurableWatermark, Entry, FsyncPolicy, JournalConfig, JournalError, JournalReader, JournalSender,
     JournalThread, JournalWriter, PushError, RecordRef, SkippedSnapshot, Storage,
     ENTRY_MAX,
 };
@@ -65,6 +67,31 @@ pub struct DurableEngine {
     scratch: Vec<u8>,
 }
 
+/// Removes, durably, the snapshots of records the journal no longer holds. Under
+/// [`FsyncPolicy::Never`] a snapshot can reach the disk while the records it covers are lost in a
+/// power cut; the journal then continues with different records under the same sequence
+/// numbers, and a later recovery would start from that snapshot of a history that no longer
+/// exists (and refuse to start, its chain not matching). This runs before anything new is
+/// appended, so a cut in the middle just repeats it at the next open.
+fn remove_snapshots_after<S: Storage>(storage: &S, dir: &Path, last_seq: u64) -> Result<(), DurableError> {
+    let io = |op: &'static str, path: &Path, source: std::io::Error| {
+        DurableError::Journal(JournalError::Io { op, path: path.to_path_buf(), source })
+    };
+    let names = storage.list(dir).map_err(|e| io("list", dir, e))?;
+    let mut removed = false;
+    for name in names {
+        if parse_snapshot_name(&name).is_some_and(|seq| seq > last_seq) {
+            let path = dir.join(&name);
+            storage.remove(&path).map_err(|e| io("remove", &path, e))?;
+            removed = true;
+        }
+    }
+    if removed {
+        storage.sync_dir(dir).map_err(|e| io("sync_dir", dir, e))?;
+    }
+    Ok(())
+}
+
 impl DurableEngine {
     /// Opens (creating if needed) the journal in `config.journal.dir`, recovers the engine from
     /// the newest valid snapshot and the journal after it (verifying every digest), and starts
@@ -76,6 +103,7 @@ impl DurableEngine {
     {
         let dir = config.journal.dir.clone();
         let (mut writer, report) = JournalWriter::open(storage.clone(), config.journal.clone())?;
+        remove_snapshots_after(&storage, &dir, writer.last_seq())?;
         let created = writer.last_seq() == 0;
         let (mut pos, skipped, replayed, snapshot_seq) = if created {
             let genesis = record::encode_genesis(&config.engine);

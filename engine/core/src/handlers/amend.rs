@@ -62,7 +62,11 @@ impl Engine {
         let leaves = Qty(new_qty.0 - filled);
         let i = &self.instruments[inst as usize];
         let notional = Amount::notional(new_price, new_qty, i.quote_per_tick_lot).ok();
-        check_instrument_controls(&i.controls, i.band(), OrderType::Limit, new_price, new_qty, notional)?;
+        // Lowering the quantity at the same price only reduces risk: always allowed.
+        let reduces_only = new_price == o.price && new_qty <= o.qty;
+        if !reduces_only {
+            check_instrument_controls(&i.controls, i.band(), OrderType::Limit, new_price, new_qty, notional)?;
+        }
         let crosses = new_price != o.price && self.crosses(inst, o.side, new_price);
         if crosses && o.post_only {
             return Err(RejectReason::PostOnlyWouldCross);
