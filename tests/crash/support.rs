@@ -3,7 +3,7 @@
 //! line number + 1), temporary directories, and wrappers around the `tradestream` binary.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -88,11 +88,6 @@ impl TempDir {
         TempDir(path)
     }
 
-    /// The directory.
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-
     /// A path inside the directory.
     pub fn join(&self, name: &str) -> PathBuf {
         self.0.join(name)
@@ -152,7 +147,7 @@ pub fn command_stream(seed: u64, n: usize) -> String {
     let mut rng = Rng::new(seed);
     let mut out = String::with_capacity(n * 170);
     let mut lines = 0usize;
-    let mut line = |out: &mut String, s: String| {
+    let line = |out: &mut String, s: String| {
         out.push_str(&s);
         out.push('\n');
     };
@@ -385,7 +380,7 @@ pub fn replay_report(stderr: &[u8]) -> ReplayReport {
 /// Rewrites the `seq` of every complete line of simulate output from run-local line numbers to
 /// global ones (`+ offset`). A trailing incomplete line is returned separately, rewritten too
 /// when its `seq` field is complete, otherwise `None`.
-pub fn rebase(out: &[u8], offset: u64) -> (Vec<u8>, Option<Vec<u8>>) {
+pub fn rebase(out: &[u8], offset: i64) -> (Vec<u8>, Option<Vec<u8>>) {
     let mut done = Vec::with_capacity(out.len() + out.len() / 8);
     let mut rest = out;
     while let Some(i) = rest.iter().position(|&b| b == b'\n') {
@@ -407,15 +402,34 @@ pub fn rebase(out: &[u8], offset: u64) -> (Vec<u8>, Option<Vec<u8>>) {
     (done, partial)
 }
 
-fn rebase_line(line: &[u8], offset: u64) -> Option<Vec<u8>> {
+fn rebase_line(line: &[u8], offset: i64) -> Option<Vec<u8>> {
     const PREFIX: &[u8] = b"{\"seq\":";
+    // An error event repeats its line number: `{"seq":N,"event":"error","line":N,...`.
+    const ERROR: &[u8] = b",\"event\":\"error\",\"line\":";
     let body = line.strip_prefix(PREFIX)?;
     let comma = body.iter().position(|&b| b == b',')?;
-    let n: u64 = std::str::from_utf8(&body[..comma]).ok()?.parse().ok()?;
+    let n: i64 = std::str::from_utf8(&body[..comma]).ok()?.parse().ok()?;
     let mut out = PREFIX.to_vec();
     out.extend_from_slice((n + offset).to_string().as_bytes());
-    out.extend_from_slice(&body[comma..]);
+    let rest = &body[comma..];
+    match rest.strip_prefix(ERROR) {
+        Some(after) => {
+            let end = after.iter().position(|&b| b == b',')?;
+            let l: i64 = std::str::from_utf8(&after[..end]).ok()?.parse().ok()?;
+            out.extend_from_slice(ERROR);
+            out.extend_from_slice((l + offset).to_string().as_bytes());
+            out.extend_from_slice(&after[end..]);
+        }
+        None => out.extend_from_slice(rest),
+    }
     Some(out)
+}
+
+/// The `seq` of an output line (`{"seq":N,...`).
+pub fn seq_of(line: &[u8]) -> usize {
+    let rest = line.strip_prefix(b"{\"seq\":").expect("line starts with seq");
+    let end = rest.iter().position(|&b| b == b',').expect("seq ends");
+    std::str::from_utf8(&rest[..end]).expect("digits").parse().expect("seq")
 }
 
 /// The first line of `text` where `a` and `b` differ, for failure messages.
@@ -434,4 +448,78 @@ pub fn first_difference(a: &[u8], b: &[u8]) -> String {
         }
     }
     unreachable!()
+}
+
+/// CRC32C (Castagnoli, reflected): the checksum of journal batches, written out so that a test
+/// can forge a valid batch around bytes it altered.
+pub fn crc32c(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = (crc >> 1) ^ (0x82F6_3B78 & (crc & 1).wrapping_neg());
+        }
+    }
+    !crc
+}
+
+fn le_u32(b: &[u8]) -> u32 {
+    u32::from_le_bytes(b[..4].try_into().expect("4 bytes"))
+}
+
+fn le_u64(b: &[u8]) -> u64 {
+    u64::from_le_bytes(b[..8].try_into().expect("8 bytes"))
+}
+
+/// One batch of a segment file: the 40-byte header (`magic "TSJB", version, flags, payload_len
+/// u32, count u32, first_seq u64, durable_seq u64, reserved, crc u32`), then records (`len u32,
+/// seq u64, kind u8, payload`), padded to 512 bytes. Batches start after the 512-byte segment
+/// header sector.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Batch {
+    /// Offset of the header in the file.
+    pub offset: usize,
+    /// Header and records, without padding.
+    pub len: usize,
+    /// First sequence number.
+    pub first_seq: u64,
+    /// Last sequence number.
+    pub last_seq: u64,
+    /// The writer's durable watermark when it wrote this batch.
+    pub durable_seq: u64,
+}
+
+/// The batches of a segment, in order, up to the first non-batch.
+pub fn batches(bytes: &[u8]) -> Vec<Batch> {
+    let mut out = Vec::new();
+    let mut p = 512;
+    while p + 40 <= bytes.len() && &bytes[p..p + 4] == b"TSJB" {
+        let h = &bytes[p..p + 40];
+        let len = 40 + le_u32(&h[8..12]) as usize;
+        let first_seq = le_u64(&h[16..24]);
+        out.push(Batch { offset: p, len, first_seq, last_seq: first_seq + u64::from(le_u32(&h[12..16])) - 1, durable_seq: le_u64(&h[24..32]) });
+        p += len.div_ceil(512) * 512;
+    }
+    out
+}
+
+/// `(seq, kind, payload offset, payload length)` of every record of `batch`.
+pub fn records(bytes: &[u8], batch: &Batch) -> Vec<(u64, u8, usize, usize)> {
+    let mut out = Vec::new();
+    let mut p = batch.offset + 40;
+    while p < batch.offset + batch.len {
+        let len = le_u32(&bytes[p..]) as usize;
+        out.push((le_u64(&bytes[p + 4..]), bytes[p + 12], p + 13, len));
+        p += 13 + len;
+    }
+    out
+}
+
+/// Recomputes the CRC of the batch at `offset` after its records were altered.
+pub fn fix_batch_crc(bytes: &mut [u8], offset: usize) {
+    let payload_len = le_u32(&bytes[offset + 8..]) as usize;
+    let mut covered = bytes[offset..offset + 36].to_vec();
+    covered.extend_from_slice(&bytes[offset + 40..offset + 40 + payload_len]);
+    let crc = crc32c(&covered);
+    bytes[offset + 36..offset + 40].copy_from_slice(&crc.to_le_bytes());
 }

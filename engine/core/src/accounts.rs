@@ -1,6 +1,11 @@
-//! Accounts: balances per asset and the list of open orders in acceptance order.
+//! Accounts: balances per asset and the open orders in acceptance order.
+//!
+//! Each account keeps the handles of its orders in acceptance order in a vector that closing an
+//! order does not touch (the handle simply stops resolving); closed entries are swept out once
+//! they outnumber the open ones. So accepting an order appends, closing one costs nothing here,
+//! and a mass cancel walks the vector in acceptance order.
 
-use crate::arena::{Arena, NIL};
+use crate::arena::{Arena, Handle};
 use rustc_hash::FxHashMap;
 use tradestream_model::{AccountId, Amount, AssetId};
 
@@ -13,35 +18,50 @@ pub struct Balance {
     pub held: Amount,
 }
 
+/// Balances kept inside the account record (the common case: a few assets), so that reaching a
+/// balance costs no pointer chase.
+const INLINE_ASSETS: usize = 4;
+
 /// One account.
 pub struct Account {
     /// The venue's account number.
     pub id: AccountId,
-    balances: Vec<Balance>,
+    inline: [Balance; INLINE_ASSETS],
+    /// Balances of assets numbered from `INLINE_ASSETS` on.
+    more: Vec<Balance>,
     /// Open orders.
     pub open_orders: u32,
-    head: u32,
-    tail: u32,
+    /// Handles of open (and some closed) orders, in acceptance order.
+    orders: Vec<Handle>,
 }
 
 impl Account {
     /// The balance of an asset (zero if never held).
     pub fn balance(&self, asset: AssetId) -> Balance {
-        self.balances.get(asset.0 as usize).copied().unwrap_or_default()
+        let i = asset.0 as usize;
+        match self.inline.get(i) {
+            Some(b) => *b,
+            None => self.more.get(i - INLINE_ASSETS).copied().unwrap_or_default(),
+        }
     }
 
-    /// The balance of an asset, mutably (grows the table on first use: warm-up only).
+    /// The balance of an asset, mutably (beyond the inline ones the table grows on first use:
+    /// warm-up only).
     pub fn balance_mut(&mut self, asset: AssetId) -> &mut Balance {
         let i = asset.0 as usize;
-        if i >= self.balances.len() {
-            self.balances.resize(i + 1, Balance::default());
+        if i < INLINE_ASSETS {
+            return &mut self.inline[i];
         }
-        &mut self.balances[i]
+        let j = i - INLINE_ASSETS;
+        if j >= self.more.len() {
+            self.more.resize(j + 1, Balance::default());
+        }
+        &mut self.more[j]
     }
 
-    /// Slot of the oldest open order.
-    pub fn first_order(&self) -> u32 {
-        self.head
+    /// Slots of the open orders, in acceptance order.
+    pub fn open_slots<'a>(&'a self, arena: &'a Arena) -> impl Iterator<Item = u32> + 'a {
+        self.orders.iter().filter_map(|h| arena.resolve(*h))
     }
 }
 
@@ -70,10 +90,10 @@ impl Accounts {
         let i = self.list.len() as u32;
         self.list.push(Account {
             id,
-            balances: vec![Balance::default(); assets],
+            inline: [Balance::default(); INLINE_ASSETS],
+            more: vec![Balance::default(); assets.saturating_sub(INLINE_ASSETS)],
             open_orders: 0,
-            head: NIL,
-            tail: NIL,
+            orders: Vec::new(),
         });
         self.index.insert(id.0, i);
         i
@@ -99,41 +119,20 @@ impl Accounts {
         self.list.iter()
     }
 
-    /// Appends an open order to its account's acceptance-ordered list.
-    pub fn link_order(&mut self, arena: &mut Arena, acct: u32, slot: u32) {
+    /// Records a newly resting order of the account.
+    pub fn link_order(&mut self, acct: u32, h: Handle) {
         let a = &mut self.list[acct as usize];
         a.open_orders += 1;
-        let tail = a.tail;
-        {
-            let o = arena.get_mut(slot);
-            o.acct_prev = tail;
-            o.acct_next = NIL;
-        }
-        if tail == NIL {
-            a.head = slot;
-        } else {
-            arena.get_mut(tail).acct_next = slot;
-        }
-        a.tail = slot;
+        a.orders.push(h);
     }
 
-    /// Removes an order from its account's list.
-    pub fn unlink_order(&mut self, arena: &mut Arena, acct: u32, slot: u32) {
-        let (prev, next) = {
-            let o = arena.get(slot);
-            (o.acct_prev, o.acct_next)
-        };
+    /// Notes that an order of the account closed (its slot already freed, so its handle no
+    /// longer resolves); sweeps closed entries out when they outnumber the open ones.
+    pub fn order_closed(&mut self, arena: &Arena, acct: u32) {
         let a = &mut self.list[acct as usize];
         a.open_orders -= 1;
-        if prev == NIL {
-            a.head = next;
-        } else {
-            arena.get_mut(prev).acct_next = next;
-        }
-        if next == NIL {
-            a.tail = prev;
-        } else {
-            arena.get_mut(next).acct_prev = prev;
+        if a.orders.len() > 2 * a.open_orders as usize + 16 {
+            a.orders.retain(|h| arena.resolve(*h).is_some());
         }
     }
 }

@@ -53,12 +53,10 @@ pub struct Order {
     pub prev: u32,
     /// Next order in the price level.
     pub next: u32,
-    /// Previous open order of the account, in acceptance order.
-    pub acct_prev: u32,
-    /// Next open order of the account, in acceptance order.
-    pub acct_next: u32,
 }
 
+/// Cache-line aligned so that an order spans as few lines as possible.
+#[repr(align(64))]
 struct Slot {
     gen: u32,
     live: bool,
@@ -168,8 +166,6 @@ mod tests {
             entered: Timestamp(0),
             prev: NIL,
             next: NIL,
-            acct_prev: NIL,
-            acct_next: NIL,
         }
     }
 

@@ -214,8 +214,6 @@ mod tests {
             entered: Timestamp(0),
             prev: NIL,
             next: NIL,
-            acct_prev: NIL,
-            acct_next: NIL,
         });
         side.push_back(arena, h.slot);
         h.slot

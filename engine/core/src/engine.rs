@@ -32,6 +32,8 @@ pub struct Engine {
     /// The fee account, per asset.
     pub(crate) fees: Vec<Amount>,
     pub(crate) expiries: Expiries,
+    /// Reused by mass cancels (pre-sized to the per-account limit).
+    pub(crate) scratch_slots: Vec<u32>,
 }
 
 impl Engine {
@@ -51,6 +53,7 @@ impl Engine {
             ids: ClientIds::with_capacity(config.expected_client_ids),
             fees: Vec::new(),
             expiries: Expiries::with_capacity(config.capacity as usize),
+            scratch_slots: Vec::with_capacity(config.max_open_orders_per_account.min(1 << 20) as usize),
         }
     }
 
@@ -79,8 +82,6 @@ impl Engine {
             entered: Timestamp(0),
             prev: crate::arena::NIL,
             next: crate::arena::NIL,
-            acct_prev: crate::arena::NIL,
-            acct_next: crate::arena::NIL,
         };
         self.arena.prefault(blank);
         self.expiries.prefault();
@@ -139,8 +140,8 @@ impl Engine {
 
     /// Frees the slot of an order that is already off its book.
     pub(crate) fn release_slot(&mut self, slot: u32, account: u32, tif: TimeInForce) {
-        self.accounts.unlink_order(&mut self.arena, account, slot);
         self.arena.remove(slot);
+        self.accounts.order_closed(&self.arena, account);
         if matches!(tif, TimeInForce::Gtd(_)) {
             self.expiries.closed(&self.arena);
         }

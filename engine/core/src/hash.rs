@@ -69,11 +69,8 @@ impl Engine {
                 put(&b.available.0.to_le_bytes());
                 put(&b.held.0.to_le_bytes());
             }
-            let mut slot = a.first_order();
-            while slot != NIL {
-                let o = self.arena.get(slot);
-                put(&o.order_id.0.to_le_bytes());
-                slot = o.acct_next;
+            for slot in a.open_slots(&self.arena) {
+                put(&self.arena.get(slot).order_id.0.to_le_bytes());
             }
         }
         let (count, sum) = self.ids.iter().fold((0u64, 0u64), |(n, sum), e| {

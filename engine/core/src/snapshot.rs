@@ -84,11 +84,8 @@ impl Engine {
         }
         for a in &accounts {
             w.u32(a.open_orders);
-            let mut slot = a.first_order();
-            while slot != NIL {
-                let o = self.arena.get(slot);
-                w.u64(o.order_id.0);
-                slot = o.acct_next;
+            for slot in a.open_slots(&self.arena) {
+                w.u64(self.arena.get(slot).order_id.0);
             }
         }
         let mut ids: Vec<_> = self.ids.iter().collect();
@@ -193,7 +190,7 @@ impl Engine {
             for _ in 0..r.u32()? {
                 let oid = r.u64()?;
                 let h = slots.get(&oid).ok_or(bad("account order", oid))?;
-                e.accounts.link_order(&mut e.arena, acct, h.slot);
+                e.accounts.link_order(acct, *h);
             }
         }
         let n_ids = r.u64()?;
@@ -266,7 +263,5 @@ fn read_order(r: &mut Reader, accounts: u32, instruments: u32) -> Result<Order, 
         entered: Timestamp(r.i64()?),
         prev: NIL,
         next: NIL,
-        acct_prev: NIL,
-        acct_next: NIL,
     })
 }

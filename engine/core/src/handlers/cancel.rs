@@ -1,6 +1,5 @@
 //! `cancel` and `mass_cancel`.
 
-use crate::arena::NIL;
 use crate::{Engine, EventSink};
 use tradestream_model::{AccountId, CancelReason, ClientOrderId, Event, InstrumentId, RejectReason};
 
@@ -54,14 +53,16 @@ impl Engine {
         let Some(acct) = self.accounts.find(account) else {
             return;
         };
-        let mut slot = self.accounts.get(acct).first_order();
-        while slot != NIL {
-            let o = self.arena.get(slot);
-            let next = o.acct_next;
-            if filter.is_none_or(|i| i == o.instrument) {
-                self.close_order(slot, CancelReason::Mass, sink);
-            }
-            slot = next;
+        // Collect first: closing orders may sweep the account's order list.
+        let mut slots = std::mem::take(&mut self.scratch_slots);
+        slots.clear();
+        let a = self.accounts.get(acct);
+        slots.extend(
+            a.open_slots(&self.arena).filter(|&s| filter.is_none_or(|i| i == self.arena.get(s).instrument)),
+        );
+        for &slot in &slots {
+            self.close_order(slot, CancelReason::Mass, sink);
         }
+        self.scratch_slots = slots;
     }
 }

@@ -193,11 +193,9 @@ impl Engine {
             entered: ts,
             prev: NIL,
             next: NIL,
-            acct_prev: NIL,
-            acct_next: NIL,
         });
         self.books[inst as usize].side_mut(o.side).push_back(&mut self.arena, h.slot);
-        self.accounts.link_order(&mut self.arena, account, h.slot);
+        self.accounts.link_order(account, h);
         if let TimeInForce::Gtd(expire) = o.tif {
             self.expiries.push(expire.0, order_id.0, h);
         }
