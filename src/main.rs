@@ -117,11 +117,15 @@ fn main() -> Result<()> {
             snapshot_every,
             keep_snapshots,
         } => {
-            let options = simulate::Options { max_open_orders, capacity };
+            let options = simulate::Options {
+                max_open_orders,
+                capacity,
+            };
             let reader: Box<dyn io::BufRead> = match input {
                 Some(path) => Box::new(BufReader::with_capacity(
                     1 << 16,
-                    File::open(&path).with_context(|| format!("cannot open input file {}", path.display()))?,
+                    File::open(&path)
+                        .with_context(|| format!("cannot open input file {}", path.display()))?,
                 )),
                 None => Box::new(io::stdin().lock()),
             };
@@ -154,17 +158,33 @@ fn main() -> Result<()> {
                 eprintln!("state_hash {}", summary.state_hash);
             }
         }
-        Cmd::Replay { journal, verify, from, to, events } => {
+        Cmd::Replay {
+            journal,
+            verify,
+            from,
+            to,
+            events,
+        } => {
             if from == 0 {
                 bail!("--from counts from 1");
             }
             let opts = ReplayOptions { verify, from, to };
-            let (summary, seconds) = tradestream::replay::run(&journal, &opts, events, io::stdout().lock())
-                .with_context(|| format!("replay of {} failed", journal.display()))?;
-            eprintln!("{}", tradestream::replay::describe(&summary, seconds, verify));
+            let (summary, seconds) =
+                tradestream::replay::run(&journal, &opts, events, io::stdout().lock())
+                    .with_context(|| format!("replay of {} failed", journal.display()))?;
+            eprintln!(
+                "{}",
+                tradestream::replay::describe(&summary, seconds, verify)
+            );
         }
-        Cmd::Journal { command: JournalCmd::Inspect { dir } } => {
-            print!("{}", tradestream::replay::inspect_dir(&dir).with_context(|| format!("cannot inspect {}", dir.display()))?);
+        Cmd::Journal {
+            command: JournalCmd::Inspect { dir },
+        } => {
+            print!(
+                "{}",
+                tradestream::replay::inspect_dir(&dir)
+                    .with_context(|| format!("cannot inspect {}", dir.display()))?
+            );
         }
     }
     Ok(())

@@ -12,12 +12,19 @@ use tradestream_journal::{inspect, FsStorage};
 /// Replays the journal in `dir`, printing derived events (JSON Lines, `seq` = journal sequence
 /// number) to `out` when `events` is set, with a progress bar on standard error. Returns the
 /// summary and the elapsed seconds.
-pub fn run(dir: &Path, opts: &ReplayOptions, events: bool, out: impl Write) -> Result<(ReplaySummary, f64), DurableError> {
+pub fn run(
+    dir: &Path,
+    opts: &ReplayOptions,
+    events: bool,
+    out: impl Write,
+) -> Result<(ReplaySummary, f64), DurableError> {
     let storage = FsStorage::new(dir);
     let bar = ProgressBar::new(0);
     bar.set_style(
-        ProgressStyle::with_template("{spinner} replay [{bar:40}] {pos}/{len} records ({per_sec}, eta {eta})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template(
+            "{spinner} replay [{bar:40}] {pos}/{len} records ({per_sec}, eta {eta})",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let mut out = io::BufWriter::with_capacity(1 << 16, out);
     let mut text = Vec::with_capacity(1 << 12);
@@ -55,7 +62,11 @@ pub fn run(dir: &Path, opts: &ReplayOptions, events: bool, out: impl Write) -> R
 /// The closing summary line of a replay.
 pub fn describe(s: &ReplaySummary, seconds: f64, verify: bool) -> String {
     let rate = s.records as f64 / seconds.max(1e-9);
-    let from = if s.started_after == 0 { "genesis".to_string() } else { format!("snapshot {}", s.started_after) };
+    let from = if s.started_after == 0 {
+        "genesis".to_string()
+    } else {
+        format!("snapshot {}", s.started_after)
+    };
     let mut text = format!(
         "replayed {} records from {from} to sequence {} in {seconds:.3}s ({rate:.0} records/s, {} events); state hash {}; chain {}",
         s.records,
@@ -65,10 +76,16 @@ pub fn describe(s: &ReplaySummary, seconds: f64, verify: bool) -> String {
         hex(&s.chain),
     );
     if verify {
-        text.push_str(&format!("; verified every event digest and {} snapshot state hash(es)", s.snapshots_verified));
+        text.push_str(&format!(
+            "; verified every event digest and {} snapshot state hash(es)",
+            s.snapshots_verified
+        ));
     }
     if s.torn_bytes > 0 {
-        text.push_str(&format!("; the journal ends in a torn tail of {} bytes (ignored)", s.torn_bytes));
+        text.push_str(&format!(
+            "; the journal ends in a torn tail of {} bytes (ignored)",
+            s.torn_bytes
+        ));
     }
     text
 }

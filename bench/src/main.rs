@@ -3,6 +3,8 @@
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 
+mod journal;
+
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -19,10 +21,13 @@ struct Cli {
 enum Command {
     /// Matching engine workloads (no network, no journal), peers in the same run.
     Engine(bench::engine::EngineArgs),
+    /// Journal: fdatasync floor, appends/s, durable-ack latency, replay and recovery speed.
+    Journal(journal::JournalArgs),
 }
 
 fn main() -> Result<()> {
     match Cli::parse().command {
         Command::Engine(args) => bench::engine::run(&args),
+        Command::Journal(args) => journal::run(&args),
     }
 }

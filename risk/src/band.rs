@@ -50,7 +50,13 @@ mod tests {
     fn band_rounds_inwards() {
         let b = PriceBand::around(Price(1001), 500);
         // 1001 x 0.95 = 950.95 -> 951; 1001 x 1.05 = 1051.05 -> 1051.
-        assert_eq!(b, PriceBand { lower: Price(951), upper: Price(1051) });
+        assert_eq!(
+            b,
+            PriceBand {
+                lower: Price(951),
+                upper: Price(1051)
+            }
+        );
         assert!(b.contains(Price(951)) && b.contains(Price(1051)));
         assert!(!b.contains(Price(950)) && !b.contains(Price(1052)));
     }
@@ -64,7 +70,10 @@ mod tests {
 
     #[test]
     fn market_orders_stop_at_the_edge() {
-        let b = Some(PriceBand { lower: Price(90), upper: Price(110) });
+        let b = Some(PriceBand {
+            lower: Price(90),
+            upper: Price(110),
+        });
         assert_eq!(market_limit(Side::Buy, b), Price(110));
         assert_eq!(market_limit(Side::Sell, b), Price(90));
         assert_eq!(market_limit(Side::Buy, None), Price(i64::MAX));

@@ -68,14 +68,31 @@ mod tests {
             max_notional: Some(Amount(400)),
         };
         let band = Some(PriceBand::around(Price(100), 100));
-        let check = |p, q, n| check_instrument_controls(&c, band, OrderType::Limit, Price(p), Qty(q), n);
-        assert_eq!(check(102, 9, Some(Amount(900))), Err(RejectReason::PriceBand));
+        let check =
+            |p, q, n| check_instrument_controls(&c, band, OrderType::Limit, Price(p), Qty(q), n);
+        assert_eq!(
+            check(102, 9, Some(Amount(900))),
+            Err(RejectReason::PriceBand)
+        );
         assert_eq!(check(100, 9, Some(Amount(900))), Err(RejectReason::MaxQty));
-        assert_eq!(check(100, 5, Some(Amount(500))), Err(RejectReason::MaxNotional));
+        assert_eq!(
+            check(100, 5, Some(Amount(500))),
+            Err(RejectReason::MaxNotional)
+        );
         assert_eq!(check(100, 4, Some(Amount(400))), Ok(()));
         assert_eq!(check(100, 4, None), Err(RejectReason::MaxNotional));
         let market = check_instrument_controls(&c, band, OrderType::Market, Price(0), Qty(5), None);
         assert_eq!(market, Ok(()));
-        assert_eq!(check_instrument_controls(&Controls::default(), None, OrderType::Limit, Price(1), Qty(1 << 40), None), Ok(()));
+        assert_eq!(
+            check_instrument_controls(
+                &Controls::default(),
+                None,
+                OrderType::Limit,
+                Price(1),
+                Qty(1 << 40),
+                None
+            ),
+            Ok(())
+        );
     }
 }

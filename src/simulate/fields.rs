@@ -53,7 +53,9 @@ impl<'a> Fields<'a> {
             None => Ok(None),
             Some(Value::Number(n)) => match n.as_i64() {
                 Some(v) => Ok(Some(v)),
-                None => Err(format!("field `{key}` must be an integer between -2^63 and 2^63-1")),
+                None => Err(format!(
+                    "field `{key}` must be an integer between -2^63 and 2^63-1"
+                )),
             },
             Some(_) => Err(format!("field `{key}` must be a JSON integer")),
         }
@@ -62,7 +64,9 @@ impl<'a> Fields<'a> {
     /// An optional integer within `lo..=hi`.
     pub fn opt_int_in(&self, key: &str, lo: i64, hi: i64) -> Result<Option<i64>, FieldError> {
         match self.opt_int(key)? {
-            Some(v) if v < lo || v > hi => Err(format!("field `{key}` must be between {lo} and {hi}")),
+            Some(v) if v < lo || v > hi => {
+                Err(format!("field `{key}` must be between {lo} and {hi}"))
+            }
             v => Ok(v),
         }
     }
@@ -116,13 +120,22 @@ impl<'a> Fields<'a> {
     }
 
     /// One of a fixed set of strings, or `default` when absent.
-    pub fn choice<T: Copy>(&self, key: &str, options: &[(&str, T)], default: Option<T>) -> Result<T, FieldError> {
+    pub fn choice<T: Copy>(
+        &self,
+        key: &str,
+        options: &[(&str, T)],
+        default: Option<T>,
+    ) -> Result<T, FieldError> {
         let Some(s) = self.opt_str(key)? else {
             return default.ok_or_else(|| Self::missing(key));
         };
-        options.iter().find(|(name, _)| *name == s).map(|(_, v)| *v).ok_or_else(|| {
-            let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
-            format!("field `{key}` must be one of {}", names.join(", "))
-        })
+        options
+            .iter()
+            .find(|(name, _)| *name == s)
+            .map(|(_, v)| *v)
+            .ok_or_else(|| {
+                let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+                format!("field `{key}` must be one of {}", names.join(", "))
+            })
     }
 }

@@ -3,7 +3,9 @@
 use std::io::Write;
 use tradestream_engine::Engine;
 use tradestream_model::decimal::{write_amount, Grid};
-use tradestream_model::{AccountId, AssetId, ClientOrderId, Event, InstrumentId, OrderType, Price, Qty, Side};
+use tradestream_model::{
+    AccountId, AssetId, ClientOrderId, Event, InstrumentId, OrderType, Price, Qty, Side,
+};
 
 /// Writes `s` as a JSON string.
 pub fn write_str(out: &mut Vec<u8>, s: &str) {
@@ -82,30 +84,58 @@ impl<'a> Obj<'a> {
 /// Writes one engine event.
 pub fn event(out: &mut Vec<u8>, seq: u64, e: &Event, engine: &Engine) {
     let grids = |i: InstrumentId| {
-        let inst = engine.instrument(i).expect("events name listed instruments");
+        let inst = engine
+            .instrument(i)
+            .expect("events name listed instruments");
         (inst.spec.symbol, inst.spec.tick, inst.spec.lot)
     };
     let acct = |a: AccountId| a.0;
     let id = |c: &ClientOrderId| c.as_str().to_owned();
     match e {
-        Event::Accepted { account, id: cid, order_id, instrument, side, order_type, price, qty, .. } => {
+        Event::Accepted {
+            account,
+            id: cid,
+            order_id,
+            instrument,
+            side,
+            order_type,
+            price,
+            qty,
+            ..
+        } => {
             let (sym, tick, lot) = grids(*instrument);
             let mut o = Obj::start(out, seq, "accepted");
-            o.int("account", acct(*account)).str("id", cid.as_str()).int("order_id", order_id.0);
+            o.int("account", acct(*account))
+                .str("id", cid.as_str())
+                .int("order_id", order_id.0);
             o.str("symbol", sym.as_str()).str("side", side.as_str());
             if *order_type == OrderType::Limit {
                 o.grid("price", tick, price.0);
             }
             o.grid("qty", lot, qty.0).end();
         }
-        Event::Rejected { account, id: cid, reason } => {
+        Event::Rejected {
+            account,
+            id: cid,
+            reason,
+        } => {
             Obj::start(out, seq, "rejected")
                 .int("account", acct(*account))
                 .str("id", cid.as_str())
                 .str("reason", reason.as_str())
                 .end();
         }
-        Event::Trade { instrument, trade_id, price, qty, maker_account, maker_id, taker_account, taker_id, taker_side } => {
+        Event::Trade {
+            instrument,
+            trade_id,
+            price,
+            qty,
+            maker_account,
+            maker_id,
+            taker_account,
+            taker_id,
+            taker_side,
+        } => {
             let (sym, tick, lot) = grids(*instrument);
             Obj::start(out, seq, "trade")
                 .str("symbol", sym.as_str())
@@ -119,7 +149,13 @@ pub fn event(out: &mut Vec<u8>, seq: u64, e: &Event, engine: &Engine) {
                 .str("taker_side", taker_side.as_str())
                 .end();
         }
-        Event::Cancelled { account, id: cid, instrument, reason, leaves_qty } => {
+        Event::Cancelled {
+            account,
+            id: cid,
+            instrument,
+            reason,
+            leaves_qty,
+        } => {
             let (_, _, lot) = grids(*instrument);
             Obj::start(out, seq, "cancelled")
                 .int("account", acct(*account))
@@ -128,7 +164,14 @@ pub fn event(out: &mut Vec<u8>, seq: u64, e: &Event, engine: &Engine) {
                 .grid("leaves_qty", lot, leaves_qty.0)
                 .end();
         }
-        Event::Amended { account, id: cid, instrument, price, qty, leaves_qty } => {
+        Event::Amended {
+            account,
+            id: cid,
+            instrument,
+            price,
+            qty,
+            leaves_qty,
+        } => {
             let (_, tick, lot) = grids(*instrument);
             Obj::start(out, seq, "amended")
                 .int("account", acct(*account))
@@ -138,8 +181,13 @@ pub fn event(out: &mut Vec<u8>, seq: u64, e: &Event, engine: &Engine) {
                 .grid("leaves_qty", lot, leaves_qty.0)
                 .end();
         }
-        Event::Filled { account, id: cid, .. } => {
-            Obj::start(out, seq, "filled").int("account", acct(*account)).str("id", cid.as_str()).end();
+        Event::Filled {
+            account, id: cid, ..
+        } => {
+            Obj::start(out, seq, "filled")
+                .int("account", acct(*account))
+                .str("id", cid.as_str())
+                .end();
         }
         Event::Error(err) => error(out, seq, &err.to_string()),
     }
@@ -147,7 +195,10 @@ pub fn event(out: &mut Vec<u8>, seq: u64, e: &Event, engine: &Engine) {
 
 /// Writes an `error` event for input line `seq`.
 pub fn error(out: &mut Vec<u8>, seq: u64, message: &str) {
-    Obj::start(out, seq, "error").int("line", seq).str("message", message).end();
+    Obj::start(out, seq, "error")
+        .int("line", seq)
+        .str("message", message)
+        .end();
 }
 
 /// Writes one `balance` event per known asset.
@@ -176,7 +227,9 @@ pub fn fees(out: &mut Vec<u8>, seq: u64, engine: &Engine) {
 /// Writes a `book` event with up to `depth` levels a side.
 pub fn book(out: &mut Vec<u8>, seq: u64, instrument: InstrumentId, depth: usize, engine: &Engine) {
     let (sym, tick, lot) = {
-        let i = engine.instrument(instrument).expect("queries name listed instruments");
+        let i = engine
+            .instrument(instrument)
+            .expect("queries name listed instruments");
         (i.spec.symbol, i.spec.tick, i.spec.lot)
     };
     let levels = |side: Side| {
@@ -196,7 +249,11 @@ pub fn book(out: &mut Vec<u8>, seq: u64, instrument: InstrumentId, depth: usize,
         v
     };
     let (bids, asks) = (levels(Side::Buy), levels(Side::Sell));
-    Obj::start(out, seq, "book").str("symbol", sym.as_str()).raw("bids", &bids).raw("asks", &asks).end();
+    Obj::start(out, seq, "book")
+        .str("symbol", sym.as_str())
+        .raw("bids", &bids)
+        .raw("asks", &asks)
+        .end();
 }
 
 #[cfg(test)]
@@ -207,13 +264,19 @@ mod tests {
     fn strings_are_escaped() {
         let mut out = Vec::new();
         write_str(&mut out, "a\"b\\c\n\u{1}é");
-        assert_eq!(String::from_utf8(out).unwrap(), "\"a\\\"b\\\\c\\n\\u0001é\"");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "\"a\\\"b\\\\c\\n\\u0001é\""
+        );
     }
 
     #[test]
     fn errors_carry_line() {
         let mut out = Vec::new();
         error(&mut out, 7, "bad");
-        assert_eq!(out, b"{\"seq\":7,\"event\":\"error\",\"line\":7,\"message\":\"bad\"}\n");
+        assert_eq!(
+            out,
+            b"{\"seq\":7,\"event\":\"error\",\"line\":7,\"message\":\"bad\"}\n"
+        );
     }
 }

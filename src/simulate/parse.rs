@@ -44,7 +44,12 @@ enum Tif {
     Fok,
     Gtd,
 }
-const TIFS: &[(&str, Tif)] = &[("gtc", Tif::Gtc), ("ioc", Tif::Ioc), ("fok", Tif::Fok), ("gtd", Tif::Gtd)];
+const TIFS: &[(&str, Tif)] = &[
+    ("gtc", Tif::Gtc),
+    ("ioc", Tif::Ioc),
+    ("fok", Tif::Fok),
+    ("gtd", Tif::Gtd),
+];
 
 /// Parses one line (without its newline).
 pub fn parse_line(line: &[u8], engine: &Engine) -> Result<Input, FieldError> {
@@ -56,7 +61,11 @@ pub fn parse_line(line: &[u8], engine: &Engine) -> Result<Input, FieldError> {
     let op = f.str("op")?;
     let cmd = match op {
         "instrument" => instrument(&f)?,
-        "deposit" => Command::Deposit { account: f.account()?, asset: f.name("asset")?, amount: positive_amount(&f, "amount")? },
+        "deposit" => Command::Deposit {
+            account: f.account()?,
+            asset: f.name("asset")?,
+            amount: positive_amount(&f, "amount")?,
+        },
         "withdraw" => Command::Withdraw {
             account: f.account()?,
             asset: f.name("asset")?,
@@ -64,7 +73,11 @@ pub fn parse_line(line: &[u8], engine: &Engine) -> Result<Input, FieldError> {
             id: f.id()?,
         },
         "new" => new_order(&f, engine)?,
-        "cancel" => Command::Cancel { account: f.account()?, instrument: symbol(&f, engine)?, id: f.id()? },
+        "cancel" => Command::Cancel {
+            account: f.account()?,
+            instrument: symbol(&f, engine)?,
+            id: f.id()?,
+        },
         "amend" => amend(&f, engine)?,
         "mass_cancel" => {
             let account = f.account()?;
@@ -72,9 +85,14 @@ pub fn parse_line(line: &[u8], engine: &Engine) -> Result<Input, FieldError> {
                 None => None,
                 Some(_) => Some(symbol(&f, engine)?),
             };
-            Command::MassCancel { account, instrument }
+            Command::MassCancel {
+                account,
+                instrument,
+            }
         }
-        "time" => Command::Time { ts: Timestamp(f.int("ts")?) },
+        "time" => Command::Time {
+            ts: Timestamp(f.int("ts")?),
+        },
         "controls" => controls(&f, engine)?,
         "balance" => return Ok(Input::Balance(f.account()?)),
         "fees" => return Ok(Input::Fees),
@@ -99,7 +117,9 @@ fn known_symbol(f: &Fields, engine: &Engine) -> Result<InstrumentId, FieldError>
 
 fn grid(f: &Fields, key: &str) -> Result<Grid, FieldError> {
     match f.dec(key)? {
-        Dec::Value(d) => Grid::new(d).map_err(|e| format!("field `{key}` must be a positive decimal with at most 18 decimal places: {e}")),
+        Dec::Value(d) => Grid::new(d).map_err(|e| {
+            format!("field `{key}` must be a positive decimal with at most 18 decimal places: {e}")
+        }),
         Dec::TooLarge => Err(format!("field `{key}` is too large")),
     }
 }
@@ -122,7 +142,9 @@ fn instrument(f: &Fields) -> Result<Command, FieldError> {
     let kind = match kind {
         "spot" => InstrumentKind::Spot,
         "future" | "perpetual" | "option" | "binary" | "compute_future" => {
-            return Err(format!("instrument kind `{kind}` does not trade yet; only `spot` is supported"))
+            return Err(format!(
+                "instrument kind `{kind}` does not trade yet; only `spot` is supported"
+            ))
         }
         _ => return Err("field `kind` must be `spot`".into()),
     };
@@ -229,10 +251,9 @@ fn controls(f: &Fields, engine: &Engine) -> Result<Command, FieldError> {
     let exact = |key: &str, g: Option<Grid>| -> Result<Option<i64>, FieldError> {
         match (f.opt_dec(key)?, g) {
             (None, _) => Ok(None),
-            (Some(Dec::Value(v)), Some(g)) => g
-                .steps(v)
-                .map(Some)
-                .map_err(|e| format!("field `{key}` must be a positive multiple of the instrument's step: {e}")),
+            (Some(Dec::Value(v)), Some(g)) => g.steps(v).map(Some).map_err(|e| {
+                format!("field `{key}` must be a positive multiple of the instrument's step: {e}")
+            }),
             _ => Err(format!("field `{key}` is too large")),
         }
     };
@@ -243,7 +264,9 @@ fn controls(f: &Fields, engine: &Engine) -> Result<Command, FieldError> {
     Ok(Command::SetControls {
         instrument,
         controls: Controls {
-            price_band_bps: f.opt_int_in("price_band_bps", 1, 100_000)?.map(|v| v as u32),
+            price_band_bps: f
+                .opt_int_in("price_band_bps", 1, 100_000)?
+                .map(|v| v as u32),
             reference_price: exact("reference_price", tick)?.map(Price),
             max_qty: exact("max_qty", lot)?.map(Qty),
             max_notional,

@@ -24,7 +24,10 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         let c = EngineConfig::default();
-        Options { max_open_orders: c.max_open_orders_per_account, capacity: c.capacity }
+        Options {
+            max_open_orders: c.max_open_orders_per_account,
+            capacity: c.capacity,
+        }
     }
 }
 
@@ -84,7 +87,8 @@ pub fn run_journaled(
         prefault: false,
     };
     std::fs::create_dir_all(&journal.dir)?;
-    let (mut engine, recovered) = DurableEngine::open(FsStorage::new(&journal.dir), config).map_err(io::Error::other)?;
+    let (mut engine, recovered) =
+        DurableEngine::open(FsStorage::new(&journal.dir), config).map_err(io::Error::other)?;
     on_recovered(&recovered);
     let summary = drive(input, output, &mut engine)?;
     engine.close().map_err(io::Error::other)?;
@@ -110,7 +114,11 @@ impl<W: Write> Pending<W> {
 }
 
 fn drive(mut input: impl BufRead, output: impl Write, host: &mut impl Host) -> io::Result<Summary> {
-    let mut pending = Pending { out: output, text: Vec::with_capacity(1 << 16), last_seq: 0 };
+    let mut pending = Pending {
+        out: output,
+        text: Vec::with_capacity(1 << 16),
+        last_seq: 0,
+    };
     let mut events: Vec<Event> = Vec::with_capacity(1024);
     let mut line = Vec::with_capacity(256);
     let mut seq = 0u64;
@@ -146,8 +154,16 @@ fn drive(mut input: impl BufRead, output: impl Write, host: &mut impl Host) -> i
         }
     }
     pending.release(host)?;
-    let state_hash = host.engine().state_hash().iter().map(|b| format!("{b:02x}")).collect();
-    Ok(Summary { lines: seq, state_hash })
+    let state_hash = host
+        .engine()
+        .state_hash()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok(Summary {
+        lines: seq,
+        state_hash,
+    })
 }
 
 /// Applies one line, appending its output to the pending text.

@@ -21,16 +21,19 @@
 //!
 //! `CRASH_KILLS` (default 100) sets the number of kills, `CRASH_JOBS` (default 2) the parallel
 //! workers, `CRASH_LINES` (default 20000) the stream length, `CRASH_SEED` the seed (default:
-//! from the clock; printed). `scripts/crash-soak.sh` runs 1,000 kills.
+//! from the clock; printed), `CRASH_DEBUG=1` prints one line per kill. Kill times are real time,
+//! so a seed fixes the stream and the delays but not exactly where each kill lands.
+//! `scripts/crash-soak.sh` runs 1,000 kills.
 
-use std::io::Read;
+use std::io::Read as _;
 use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::support::{
-    command_stream, env_u64, first_difference, seq_of, first_lines, rebase, replay_report, run, run_ok, seed_from_env, simulate_state_hash, skip_lines, Rng, TempDir, BIN,
+    command_stream, env_u64, first_difference, first_lines, rebase, replay_report, run, run_ok,
+    seed_from_env, seq_of, simulate_state_hash, skip_lines, Rng, TempDir, BIN,
 };
 
 /// The reference: the stream and what clean runs of it print.
@@ -48,6 +51,8 @@ struct Clean {
     final_hash: String,
     /// Wall time of the clean journaled run.
     journaled_run: Duration,
+    /// Wall time of recovering the whole clean journal (a run with no input).
+    recovery: Duration,
 }
 
 /// `offsets[k]`: offset of the first line whose seq is above `k`, for `k` in `0..=max`.
@@ -74,17 +79,66 @@ fn clean_runs(tmp: &TempDir, seed: u64, lines: usize) -> Clean {
     let final_hash = simulate_state_hash(&plain.stderr);
     let dir = tmp.join("clean-journal");
     let started = Instant::now();
-    let journaled = run_ok(&["simulate", "--input", input, "--state-hash", "--journal", dir.to_str().expect("path"), "--snapshot-every", "1000"]);
+    let journaled = run_ok(&[
+        "simulate",
+        "--input",
+        input,
+        "--state-hash",
+        "--journal",
+        dir.to_str().expect("path"),
+        "--snapshot-every",
+        "1000",
+    ]);
     let journaled_run = started.elapsed();
-    assert!(journaled.stdout == plain.stdout, "journaling changed the output: {}", first_difference(&plain.stdout, &journaled.stdout));
-    assert_eq!(simulate_state_hash(&journaled.stderr), final_hash, "journaled run state hash");
-    let replay = run_ok(&["replay", "--journal", dir.to_str().expect("path"), "--verify", "--events"]);
+    assert!(
+        journaled.stdout == plain.stdout,
+        "journaling changed the output: {}",
+        first_difference(&plain.stdout, &journaled.stdout)
+    );
+    assert_eq!(
+        simulate_state_hash(&journaled.stderr),
+        final_hash,
+        "journaled run state hash"
+    );
+    let replay = run_ok(&[
+        "replay",
+        "--journal",
+        dir.to_str().expect("path"),
+        "--verify",
+        "--events",
+    ]);
     let report = replay_report(&replay.stderr);
-    assert_eq!(report.last_seq, lines as u64 + 1, "every line is a command: journal = lines + genesis");
+    assert_eq!(
+        report.last_seq,
+        lines as u64 + 1,
+        "every line is a command: journal = lines + genesis"
+    );
     assert_eq!(report.state_hash, final_hash, "replayed state hash");
+    let empty = tmp.join("empty.jsonl");
+    std::fs::write(&empty, "").expect("write");
+    let started = Instant::now();
+    let recovered = run_ok(&[
+        "simulate",
+        "--input",
+        empty.to_str().expect("path"),
+        "--journal",
+        dir.to_str().expect("path"),
+    ]);
+    let recovery = started.elapsed();
+    assert!(recovered.stdout.is_empty());
     let out_after = index_by_seq(&plain.stdout, lines);
     let replay_upto = index_by_seq(&replay.stdout, lines + 1);
-    Clean { stream, lines, out: plain.stdout, out_after, replay: replay.stdout, replay_upto, final_hash, journaled_run }
+    Clean {
+        stream,
+        lines,
+        out: plain.stdout,
+        out_after,
+        replay: replay.stdout,
+        replay_upto,
+        final_hash,
+        journaled_run,
+        recovery,
+    }
 }
 
 /// What the kills reached.
@@ -124,6 +178,8 @@ struct Child {
     stdout: Vec<u8>,
     stderr: String,
     killed: bool,
+    /// When it reported its recovery, after the spawn.
+    recovered_after: Option<Duration>,
 }
 
 /// Runs `simulate --journal` on `rest`, killing it with SIGKILL after `delay` (unless it finished).
@@ -133,7 +189,14 @@ fn run_and_kill(dir: &Path, rest: &Path, snapshot_every: u64, keep: u64, delay: 
         .arg(dir)
         .arg("--input")
         .arg(rest)
-        .args(["--fsync", "batch", "--snapshot-every", &snapshot_every.to_string(), "--keep-snapshots", &keep.to_string()])
+        .args([
+            "--fsync",
+            "batch",
+            "--snapshot-every",
+            &snapshot_every.to_string(),
+            "--keep-snapshots",
+            &keep.to_string(),
+        ])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -146,21 +209,59 @@ fn run_and_kill(dir: &Path, rest: &Path, snapshot_every: u64, keep: u64, delay: 
         let _ = out.read_to_end(&mut buf);
         buf
     });
+    let spawned = Instant::now();
     let err_reader = std::thread::spawn(move || {
         let mut buf = String::new();
-        let _ = err.read_to_string(&mut buf);
-        buf
+        let mut when = None;
+        let mut lines = std::io::BufReader::new(&mut err);
+        loop {
+            match std::io::BufRead::read_line(&mut lines, &mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(_) if when.is_none() && buf.contains("recovered journal") => {
+                    when = Some(spawned.elapsed())
+                }
+                Ok(_) => {}
+            }
+        }
+        (buf, when)
     });
     std::thread::sleep(delay);
     // Child::kill sends SIGKILL on Unix; harmless if the child already exited.
     let _ = child.kill();
     let status = child.wait().expect("wait");
     let stdout = reader.join().expect("stdout reader");
-    let stderr = err_reader.join().expect("stderr reader");
+    let (stderr, recovered_after) = err_reader.join().expect("stderr reader");
     const SIGKILL: i32 = 9;
     let killed = status.signal() == Some(SIGKILL);
-    assert!(killed || status.success(), "simulate --journal failed ({status}): {stderr}");
-    Child { stdout, stderr, killed }
+    assert!(
+        killed || status.success(),
+        "simulate --journal failed ({status}): {stderr}"
+    );
+    Child {
+        stdout,
+        stderr,
+        killed,
+        recovered_after,
+    }
+}
+
+/// Snapshot temporary files in `dir` with their sizes and modification times.
+fn snapshot_tmps(dir: &Path) -> Vec<(std::ffi::OsString, u64, Option<std::time::SystemTime>)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .map(|e| {
+            let meta = e.metadata().ok();
+            (
+                e.file_name(),
+                meta.as_ref().map_or(0, |m| m.len()),
+                meta.and_then(|m| m.modified().ok()),
+            )
+        })
+        .collect()
 }
 
 /// The sequence number a child said it recovered to, if it got that far.
@@ -175,7 +276,12 @@ fn worker(clean: &Clean, tmp: &TempDir, seed: u64, id: u64, quota: u64) -> Stats
     let mut stats = Stats::default();
     let rest_path = tmp.join(&format!("rest-{id}.jsonl"));
     let prefix_path = tmp.join(&format!("prefix-{id}.jsonl"));
-    let max_delay = (clean.journaled_run.as_millis() as u64).clamp(200, 1500);
+    // Kill times: in start-up, in or just after recovery, or anywhere in a run after recovery
+    // (a child that finishes first closes the cycle).
+    // The recovery estimate follows what the children report (it grows with the journal and
+    // with the machine's load).
+    let mut recovery = (clean.recovery.as_millis() as u64).clamp(20, 1000);
+    let run_time = (clean.journaled_run.as_millis() as u64).clamp(100, 2000);
     let mut hashed: Option<(u64, String)> = None;
     let mut cycle = 0;
     while stats.kills < quota {
@@ -187,35 +293,85 @@ fn worker(clean: &Clean, tmp: &TempDir, seed: u64, id: u64, quota: u64) -> Stats
         loop {
             let done = (last - 1) as usize;
             std::fs::write(&rest_path, skip_lines(&clean.stream, done)).expect("write rest");
-            let delay = if rng.chance(1, 4) { rng.below(60) } else { rng.below(max_delay) };
+            let remaining = run_time * (clean.lines - done) as u64 / clean.lines as u64;
+            let delay = match rng.below(10) {
+                0 | 1 => rng.below(60),
+                2 | 3 => rng.below(recovery + 30),
+                _ => recovery + rng.below(remaining + 30),
+            };
+            let tmp_before = snapshot_tmps(&dir);
+            let journal_existed = dir.join("00000000000000000001.seg").exists();
             let every = [500, 1000, 2500][rng.below(3) as usize];
             let keep = rng.range(1, 3);
             let child = run_and_kill(&dir, &rest_path, every, keep, Duration::from_millis(delay));
             let what = format!("seed {seed} worker {id} cycle {cycle} kill {kill_in_cycle} (journal at {last}, killed after {delay} ms, snapshot every {every})");
-            let journal_existed = last > 1 || dir.join("00000000000000000001.seg").exists();
+            if std::env::var("CRASH_DEBUG").is_ok() {
+                eprintln!("DBG w{id} delay {delay} rec_est {recovery} recovered_after {:?} existed {journal_existed} killed {} printed {} last {last}", child.recovered_after, child.killed, child.stdout.len());
+            }
+            match (child.recovered_after, journal_existed) {
+                (Some(t), true) => recovery = (3 * recovery + t.as_millis() as u64) / 4,
+                // Killed before it recovered: recovery takes longer than that.
+                (None, true) if child.killed => recovery = recovery.max(delay + 20).min(1000),
+                _ => {}
+            }
             if let Some(r) = recovered_to(&child.stderr) {
-                assert_eq!(r, last, "{what}: the child recovered a different end than replay saw; stderr: {}", child.stderr);
+                assert_eq!(
+                    r, last,
+                    "{what}: the child recovered a different end than replay saw; stderr: {}",
+                    child.stderr
+                );
             }
             // What the child printed, with seq rebased to the stream's line numbers.
             let (complete, partial) = rebase(&child.stdout, done as i64);
             let expected = &clean.out[clean.out_after[done]..];
-            assert!(expected.starts_with(&complete), "{what}: printed output is not a prefix of the clean run: {}", first_difference(&complete, expected));
+            assert!(
+                expected.starts_with(&complete),
+                "{what}: printed output is not a prefix of the clean run: {}",
+                first_difference(&complete, expected)
+            );
             if let Some(p) = partial {
-                assert!(expected[complete.len()..].starts_with(&p), "{what}: the partial last line differs from the clean run");
+                assert!(
+                    expected[complete.len()..].starts_with(&p),
+                    "{what}: the partial last line differs from the clean run"
+                );
             }
             let last_printed = complete.rsplit(|&b| b == b'\n').nth(1).map_or(done, seq_of);
 
             if !child.killed {
                 // Finished before the kill: the whole rest, then a complete, clean journal.
-                assert!(complete == expected, "{what}: a finished run printed something else: {}", first_difference(&complete, expected));
-                let replay = run_ok(&["replay", "--journal", dir.to_str().expect("path"), "--verify", "--events"]);
+                assert!(
+                    complete == expected,
+                    "{what}: a finished run printed something else: {}",
+                    first_difference(&complete, expected)
+                );
+                let replay = run_ok(&[
+                    "replay",
+                    "--journal",
+                    dir.to_str().expect("path"),
+                    "--verify",
+                    "--events",
+                ]);
                 let report = replay_report(&replay.stderr);
-                assert_eq!(report.last_seq, clean.lines as u64 + 1, "{what}: finished journal");
-                assert_eq!(report.state_hash, clean.final_hash, "{what}: finished state");
-                assert!(replay.stdout == clean.replay, "{what}: finished journal's events: {}", first_difference(&replay.stdout, &clean.replay));
+                assert_eq!(
+                    report.last_seq,
+                    clean.lines as u64 + 1,
+                    "{what}: finished journal"
+                );
+                assert_eq!(
+                    report.state_hash, clean.final_hash,
+                    "{what}: finished state"
+                );
+                assert!(
+                    replay.stdout == clean.replay,
+                    "{what}: finished journal's events: {}",
+                    first_difference(&replay.stdout, &clean.replay)
+                );
                 let inspect = run_ok(&["journal", "inspect", dir.to_str().expect("path")]);
                 let text = String::from_utf8_lossy(&inspect.stdout);
-                assert!(text.contains(&format!("verdict: clean, last seq {}", clean.lines + 1)), "{what}: {text}");
+                assert!(
+                    text.contains(&format!("verdict: clean, last seq {}", clean.lines + 1)),
+                    "{what}: {text}"
+                );
                 stats.completed_runs += 1;
                 break;
             }
@@ -224,15 +380,29 @@ fn worker(clean: &Clean, tmp: &TempDir, seed: u64, id: u64, quota: u64) -> Stats
             if !child.stderr.contains("recovered journal") && journal_existed {
                 stats.in_recovery += 1;
             }
-            stats.mid_snapshot += u64::from(std::fs::read_dir(&dir).map(|d| d.flatten().any(|e| e.file_name().to_string_lossy().ends_with(".tmp"))).unwrap_or(false));
+            // A snapshot being written when the kill landed leaves a new (or rewritten) `.tmp`.
+            stats.mid_snapshot +=
+                u64::from(snapshot_tmps(&dir).iter().any(|t| !tmp_before.contains(t)));
 
-            let replay = run(&["replay", "--journal", dir.to_str().expect("path"), "--verify", "--events"]);
+            let replay = run(&[
+                "replay",
+                "--journal",
+                dir.to_str().expect("path"),
+                "--verify",
+                "--events",
+            ]);
             if !replay.status.success() && last == 1 {
                 // Killed while creating the journal: nothing may be in it yet.
                 let inspect = run(&["journal", "inspect", dir.to_str().expect("path")]);
                 let text = String::from_utf8_lossy(&inspect.stdout).to_string();
-                let empty = !inspect.status.success() || text.contains("last seq 0") || text.contains("last valid seq 0");
-                assert!(empty && complete.is_empty(), "{what}: replay failed on a journal that is not empty: {} / {text}", String::from_utf8_lossy(&replay.stderr));
+                let empty = !inspect.status.success()
+                    || text.contains("last seq 0")
+                    || text.contains("last valid seq 0");
+                assert!(
+                    empty && complete.is_empty(),
+                    "{what}: replay failed on a journal that is not empty: {} / {text}",
+                    String::from_utf8_lossy(&replay.stderr)
+                );
                 stats.before_genesis += 1;
                 stats.early += 1;
                 if stats.kills >= quota {
@@ -240,28 +410,56 @@ fn worker(clean: &Clean, tmp: &TempDir, seed: u64, id: u64, quota: u64) -> Stats
                 }
                 continue;
             }
-            assert!(replay.status.success(), "{what}: replay --verify failed after a kill: {}", String::from_utf8_lossy(&replay.stderr));
+            assert!(
+                replay.status.success(),
+                "{what}: replay --verify failed after a kill: {}",
+                String::from_utf8_lossy(&replay.stderr)
+            );
             let report = replay_report(&replay.stderr);
             let now = report.last_seq;
-            assert!(now >= last, "{what}: the journal went back from {last} to {now}");
+            assert!(
+                now >= last,
+                "{what}: the journal went back from {last} to {now}"
+            );
             assert!(now > last_printed as u64, "{what}: line {last_printed} was printed (so durable) but the journal ends at {now}");
-            assert!(now <= clean.lines as u64 + 1, "{what}: journal beyond the stream");
+            assert!(
+                now <= clean.lines as u64 + 1,
+                "{what}: journal beyond the stream"
+            );
             let want = &clean.replay[..clean.replay_upto[now as usize]];
-            assert!(replay.stdout == want, "{what}: recovered events are not the clean prefix up to {now}: {}", first_difference(&replay.stdout, want));
+            assert!(
+                replay.stdout == want,
+                "{what}: recovered events are not the clean prefix up to {now}: {}",
+                first_difference(&replay.stdout, want)
+            );
             // The state hash of a clean run over the same prefix of lines.
             let clean_hash = match &hashed {
                 Some((s, h)) if *s == now => h.clone(),
                 _ => {
-                    std::fs::write(&prefix_path, first_lines(&clean.stream, (now - 1) as usize)).expect("write prefix");
-                    let p = run_ok(&["simulate", "--input", prefix_path.to_str().expect("path"), "--state-hash"]);
+                    std::fs::write(&prefix_path, first_lines(&clean.stream, (now - 1) as usize))
+                        .expect("write prefix");
+                    let p = run_ok(&[
+                        "simulate",
+                        "--input",
+                        prefix_path.to_str().expect("path"),
+                        "--state-hash",
+                    ]);
                     let want = &clean.out[..clean.out_after[(now - 1) as usize]];
-                    assert!(p.stdout == want, "{what}: a clean run of the prefix printed something else");
+                    assert!(
+                        p.stdout == want,
+                        "{what}: a clean run of the prefix printed something else"
+                    );
                     let h = simulate_state_hash(&p.stderr);
                     hashed = Some((now, h.clone()));
                     h
                 }
             };
-            assert_eq!(report.state_hash, clean_hash, "{what}: replayed state differs from a clean run of the first {} lines", now - 1);
+            assert_eq!(
+                report.state_hash,
+                clean_hash,
+                "{what}: replayed state differs from a clean run of the first {} lines",
+                now - 1
+            );
             stats.torn += u64::from(report.torn_bytes > 0);
             stats.early += u64::from(complete.is_empty() && now == last);
             stats.late += u64::from((now - 1) as usize * 4 >= clean.lines * 3);
@@ -285,7 +483,12 @@ fn sigkill_at_random_points_loses_nothing_printed_and_recovers_a_clean_prefix() 
     let started = Instant::now();
     let tmp = TempDir::new("kill");
     let clean = clean_runs(&tmp, seed, lines);
-    eprintln!("clean runs done in {:.1?} (journaled run {:.1?})", started.elapsed(), clean.journaled_run);
+    eprintln!(
+        "clean runs done in {:.1?} (journaled run {:.1?}, recovery {:.1?})",
+        started.elapsed(),
+        clean.journaled_run,
+        clean.recovery
+    );
     let mut total = Stats::default();
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..jobs)
@@ -302,10 +505,19 @@ fn sigkill_at_random_points_loses_nothing_printed_and_recovers_a_clean_prefix() 
             }
         }
     });
-    eprintln!("crash test seed {seed}: {total:?} in {:.1?}", started.elapsed());
+    eprintln!(
+        "crash test seed {seed}: {total:?} in {:.1?}",
+        started.elapsed()
+    );
     assert_eq!(total.kills, kills, "every kill landed while the child ran");
     if kills >= 50 {
-        assert!(total.early > 0, "some kills land in start-up or recovery: {total:?}");
-        assert!(total.late > 0, "some kills land late in the stream: {total:?}");
+        assert!(
+            total.early > 0,
+            "some kills land in start-up or recovery: {total:?}"
+        );
+        assert!(
+            total.late > 0,
+            "some kills land late in the stream: {total:?}"
+        );
     }
 }

@@ -110,9 +110,24 @@ struct Market {
 }
 
 const MARKETS: [Market; 3] = [
-    Market { symbol: "BTC-USD", tick: (5, 1), lot: (1, 3), mid: 60_000 },
-    Market { symbol: "ETH-USD", tick: (1, 2), lot: (1, 2), mid: 250_000 },
-    Market { symbol: "ETH-BTC", tick: (1, 5), lot: (1, 2), mid: 5_000 },
+    Market {
+        symbol: "BTC-USD",
+        tick: (5, 1),
+        lot: (1, 3),
+        mid: 60_000,
+    },
+    Market {
+        symbol: "ETH-USD",
+        tick: (1, 2),
+        lot: (1, 2),
+        mid: 250_000,
+    },
+    Market {
+        symbol: "ETH-BTC",
+        tick: (1, 5),
+        lot: (1, 2),
+        mid: 5_000,
+    },
 ];
 const ASSETS: [&str; 3] = ["BTC", "USD", "ETH"];
 /// Accounts `1..=ACCOUNTS` trade.
@@ -169,7 +184,9 @@ pub fn command_stream(seed: u64, n: usize) -> String {
         for asset in ASSETS {
             line(
                 &mut out,
-                format!(r#"{{"op":"deposit","account":{a},"asset":"{asset}","amount":"1000000000"}}"#),
+                format!(
+                    r#"{{"op":"deposit","account":{a},"asset":"{asset}","amount":"1000000000"}}"#
+                ),
             );
         }
     }
@@ -179,7 +196,11 @@ pub fn command_stream(seed: u64, n: usize) -> String {
     while lines < n {
         let account = rng.range(1, ACCOUNTS);
         let m = &MARKETS[rng.below(3) as usize];
-        let symbol = if rng.chance(1, 200) { "XRP-USD" } else { m.symbol };
+        let symbol = if rng.chance(1, 200) {
+            "XRP-USD"
+        } else {
+            m.symbol
+        };
         // A recent order id of this account (maybe already closed, maybe never used).
         let used = next_id[account as usize];
         let recent = format!("o{}", used.saturating_sub(rng.below(12)));
@@ -200,13 +221,22 @@ pub fn command_stream(seed: u64, n: usize) -> String {
             if rng.chance(1, 12) {
                 let _ = write!(s, r#","type":"market","qty":"{}""#, qty(&mut rng));
             } else {
-                let _ = write!(s, r#","type":"limit","price":"{}","qty":"{}""#, price(&mut rng), qty(&mut rng));
+                let _ = write!(
+                    s,
+                    r#","type":"limit","price":"{}","qty":"{}""#,
+                    price(&mut rng),
+                    qty(&mut rng)
+                );
             }
             match rng.below(10) {
                 0 => s.push_str(r#","tif":"ioc""#),
                 1 => s.push_str(r#","tif":"fok""#),
                 2 | 3 => {
-                    let _ = write!(s, r#","tif":"gtd","expire":{}"#, clock + rng.range(0, 300) as i64);
+                    let _ = write!(
+                        s,
+                        r#","tif":"gtd","expire":{}"#,
+                        clock + rng.range(0, 300) as i64
+                    );
                 }
                 4 => s.push_str(r#","tif":"gtc""#),
                 _ => {}
@@ -226,7 +256,9 @@ pub fn command_stream(seed: u64, n: usize) -> String {
         } else if r < 680 {
             format!(r#"{{"op":"cancel","account":{account},"symbol":"{symbol}","id":"{recent}"}}"#)
         } else if r < 810 {
-            let mut s = format!(r#"{{"op":"amend","account":{account},"symbol":"{symbol}","id":"{recent}""#);
+            let mut s = format!(
+                r#"{{"op":"amend","account":{account},"symbol":"{symbol}","id":"{recent}""#
+            );
             match rng.below(3) {
                 0 => {
                     let _ = write!(s, r#","price":"{}""#, price(&mut rng));
@@ -235,7 +267,12 @@ pub fn command_stream(seed: u64, n: usize) -> String {
                     let _ = write!(s, r#","qty":"{}""#, qty(&mut rng));
                 }
                 _ => {
-                    let _ = write!(s, r#","price":"{}","qty":"{}""#, price(&mut rng), qty(&mut rng));
+                    let _ = write!(
+                        s,
+                        r#","price":"{}","qty":"{}""#,
+                        price(&mut rng),
+                        qty(&mut rng)
+                    );
                 }
             }
             s.push('}');
@@ -263,7 +300,11 @@ pub fn command_stream(seed: u64, n: usize) -> String {
         } else if r < 990 {
             let asset = ASSETS[rng.below(3) as usize];
             // Sometimes more than any account holds: rejected, insufficient_balance.
-            let amount = if rng.chance(1, 10) { "5000000000".to_string() } else { dec(rng.range(1, 99_999) as i64, 2) };
+            let amount = if rng.chance(1, 10) {
+                "5000000000".to_string()
+            } else {
+                dec(rng.range(1, 99_999) as i64, 2)
+            };
             format!(
                 r#"{{"op":"withdraw","account":{account},"asset":"{asset}","amount":"{amount}","id":"w{}"}}"#,
                 rng.next_u64() % 1_000_000
@@ -427,9 +468,14 @@ fn rebase_line(line: &[u8], offset: i64) -> Option<Vec<u8>> {
 
 /// The `seq` of an output line (`{"seq":N,...`).
 pub fn seq_of(line: &[u8]) -> usize {
-    let rest = line.strip_prefix(b"{\"seq\":").expect("line starts with seq");
+    let rest = line
+        .strip_prefix(b"{\"seq\":")
+        .expect("line starts with seq");
     let end = rest.iter().position(|&b| b == b',').expect("seq ends");
-    std::str::from_utf8(&rest[..end]).expect("digits").parse().expect("seq")
+    std::str::from_utf8(&rest[..end])
+        .expect("digits")
+        .parse()
+        .expect("seq")
 }
 
 /// The first line of `text` where `a` and `b` differ, for failure messages.
@@ -497,7 +543,13 @@ pub fn batches(bytes: &[u8]) -> Vec<Batch> {
         let h = &bytes[p..p + 40];
         let len = 40 + le_u32(&h[8..12]) as usize;
         let first_seq = le_u64(&h[16..24]);
-        out.push(Batch { offset: p, len, first_seq, last_seq: first_seq + u64::from(le_u32(&h[12..16])) - 1, durable_seq: le_u64(&h[24..32]) });
+        out.push(Batch {
+            offset: p,
+            len,
+            first_seq,
+            last_seq: first_seq + u64::from(le_u32(&h[12..16])) - 1,
+            durable_seq: le_u64(&h[24..32]),
+        });
         p += len.div_ceil(512) * 512;
     }
     out

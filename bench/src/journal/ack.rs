@@ -15,6 +15,10 @@
 //!   is that a completion is seen at most one send later (about a microsecond).
 //! * `thread`: a third thread spinning on the watermark. Exact when a core is free; on two
 //!   cores it competes with the journal thread and the sender.
+//!
+//! Two diagnostics say where the time goes: how late each send left after its planned time
+//! (the sender's own delays: a slow `apply`, a full ring, preemption) and the time between
+//! consecutive watermark moves (about one write + fdatasync each under group commit).
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -42,8 +46,6 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(60);
 /// One open-loop run.
 #[derive(Debug, Clone, Copy)]
 pub struct AckRun {
-    /// Planned commands per second; `None` for flat out.
-    pub rate: Option<u64>,
     /// Planned (flat out: actual) send to durable.
     pub latency: Latency,
     /// Commands sent.
@@ -53,6 +55,10 @@ pub struct AckRun {
     /// Times the watermark was seen to move: about the number of syncs, so
     /// `commands / steps` is about the commands per sync.
     pub steps: u64,
+    /// Time between consecutive watermark moves.
+    pub step_interval: Latency,
+    /// Actual send minus planned send (rated rows only).
+    pub lateness: Option<Latency>,
     /// What the machine took.
     pub noise: RunNoise,
 }
@@ -71,7 +77,7 @@ pub fn measure(
         bail!("no commands to send");
     }
     let (mut durable, first, mut events) =
-        prepared::open(dir, engine, preamble, FsyncPolicy::Always, DEFAULT_RING)?;
+        prepared::open(dir, engine, preamble, FsyncPolicy::Always, DEFAULT_RING, 0)?;
     durable
         .wait_durable(durable.last_seq())
         .context("waiting for the reopened journal")?;
@@ -84,11 +90,12 @@ pub fn measure(
     let meter = Meter::start();
     let t0 = clock.now() + LEAD;
     let mut tracker = Tracker::new(first, last, t0)?;
-    let mut observed: Option<(Histogram<u64>, u64)> = None;
+    let mut observed: Option<Tracker> = None;
+    let mut late = latency::histogram()?;
     let end = std::thread::scope(|scope| -> Result<Instant> {
         let watcher = (observer == Observer::Thread).then(|| {
             let (watermark, refs) = (&watermark, &refs);
-            scope.spawn(move || -> Result<(Histogram<u64>, u64, Instant)> {
+            scope.spawn(move || -> Result<Tracker> {
                 let mut t = Tracker::new(first, last, t0)?;
                 let deadline = clock.now() + DRAIN_TIMEOUT + LEAD;
                 let mut seen = 0;
@@ -103,7 +110,7 @@ pub fn measure(
                         std::hint::spin_loop();
                     }
                 }
-                Ok((t.histogram, t.steps, t.last_done))
+                Ok(t)
             })
         });
         let inline = watcher.is_none();
@@ -120,6 +127,8 @@ pub fn measure(
                         }
                         std::hint::spin_loop();
                     }
+                    let behind = clock.now().saturating_duration_since(planned);
+                    latency::record(&mut late, nanos(behind));
                     planned
                 }
                 None => clock.now(),
@@ -138,10 +147,11 @@ pub fn measure(
         }
         match watcher {
             Some(w) => {
-                let (h, steps, done) = w
+                let t = w
                     .join()
                     .map_err(|_| anyhow!("the watermark observer panicked"))??;
-                observed = Some((h, steps));
+                let done = t.last_done;
+                observed = Some(t);
                 Ok(done)
             }
             None => {
@@ -158,15 +168,16 @@ pub fn measure(
     })?;
     let noise = meter.stop();
     durable.close().context("closing the durable engine")?;
-    let (histogram, steps) = observed.unwrap_or((tracker.histogram, tracker.steps));
+    let tracker = observed.unwrap_or(tracker);
     let first_send = t0 + Duration::from_nanos(refs[0].load(Ordering::Relaxed));
     let secs = end.saturating_duration_since(first_send).as_secs_f64();
     Ok(AckRun {
-        rate,
-        latency: Latency::of(&histogram),
+        latency: Latency::of(&tracker.histogram),
         commands: n as u64,
         durable_rate: n as f64 / secs.max(1e-9),
-        steps,
+        steps: tracker.steps,
+        step_interval: Latency::of(&tracker.intervals),
+        lateness: interval.map(|_| Latency::of(&late)),
         noise,
     })
 }
@@ -193,6 +204,8 @@ fn check(watermark: &DurableWatermark, timed_out: bool) -> Result<()> {
 /// Turns watermark movements into latencies.
 struct Tracker {
     histogram: Histogram<u64>,
+    /// Time between watermark moves.
+    intervals: Histogram<u64>,
     /// The first sequence number not yet seen durable.
     next: u64,
     first: u64,
@@ -206,6 +219,7 @@ impl Tracker {
     fn new(first: u64, last: u64, t0: Instant) -> Result<Tracker> {
         Ok(Tracker {
             histogram: latency::histogram()?,
+            intervals: latency::histogram()?,
             next: first,
             first,
             last,
@@ -231,9 +245,46 @@ impl Tracker {
             let sent = refs[(seq - self.first) as usize].load(Ordering::Relaxed);
             latency::record(&mut self.histogram, at.saturating_sub(sent));
         }
+        if self.steps > 0 {
+            let since = now.saturating_duration_since(self.last_done);
+            latency::record(&mut self.intervals, nanos(since));
+        }
         self.next = durable + 1;
         self.steps += 1;
         self.last_done = now;
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::scratch::Scratch;
+    use crate::journal::stream::Stream;
+
+    #[test]
+    fn every_command_is_recorded_once_by_either_observer() {
+        let stream = Stream::generate(3, 1_000, 2_000).expect("generates");
+        let (preamble, measured) = stream.collect(2_000);
+        let mut scratch = Scratch::create(&std::env::temp_dir()).expect("scratch dir");
+        let clock = Clock::new();
+        for (rate, observer) in [(Some(100_000), Observer::Inline), (None, Observer::Thread)] {
+            let dir = scratch.fresh("ack").expect("dir");
+            let run = measure(
+                &dir,
+                stream.config(),
+                &preamble,
+                &measured,
+                rate,
+                observer,
+                &clock,
+            )
+            .expect("runs");
+            assert_eq!(run.latency.samples, 2_000);
+            assert_eq!(run.commands, 2_000);
+            assert!(run.steps >= 1 && run.steps <= 2_000);
+            assert!(run.latency.p50() > 0);
+        }
+        scratch.remove().expect("removed");
     }
 }

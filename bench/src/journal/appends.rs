@@ -8,7 +8,10 @@
 //!   ([`super::payloads`]), so the figure is the journal alone: the ring, batch encoding with
 //!   its CRC32C, the writes and the syncs;
 //! * `DurableEngine`: [`DurableEngine::apply`] of the stream's commands, which adds the
-//!   command encoding, matching, the BLAKE3 event-digest chain and the copy into the ring.
+//!   command encoding, matching, the BLAKE3 event-digest chain and the copy into the ring;
+//!   with a snapshot interval, also the snapshotter (a replica engine on a third thread that
+//!   re-applies every command and writes a snapshot every so many); the time then runs until
+//!   the replica has caught up too (`DurableEngine::close` waits for it).
 //!
 //! When the ring is full both wait with `yield_now` (what `DurableEngine::apply` does).
 
@@ -83,9 +86,8 @@ pub fn journal_thread(
     clock: &Clock,
 ) -> Result<AppendRun> {
     let config = JournalConfig::new(JOURNAL).with_ring_capacity(sync.ring());
-    let (mut sender, _, handle) =
-        JournalThread::spawn(FsStorage::new(dir), config, sync.policy())
-            .with_context(|| format!("starting a journal in {}", dir.display()))?;
+    let (mut sender, _, handle) = JournalThread::spawn(FsStorage::new(dir), config, sync.policy())
+        .with_context(|| format!("starting a journal in {}", dir.display()))?;
     let mut seq = sender.next_seq();
     let mut record_bytes = 0u64;
     let meter = Meter::start();
@@ -139,19 +141,41 @@ pub fn push(sender: &mut JournalSender, mut entry: Entry) -> Result<()> {
     }
 }
 
-/// Applies `measured` through a `DurableEngine` (after `preamble`, untimed) for `secs` seconds
-/// or until the commands run out.
+/// The stream and how long to push it.
+#[derive(Debug, Clone, Copy)]
+pub struct Feed<'a> {
+    /// Journaled untimed first.
+    pub preamble: &'a [Stamped],
+    /// Applied timed, from the start, until they run out or the time is up.
+    pub measured: &'a [Stamped],
+    /// Seconds.
+    pub secs: f64,
+}
+
+/// Applies `feed.measured` through a `DurableEngine` (after `feed.preamble`, untimed) for
+/// `feed.secs` seconds or until the commands run out; a snapshot every `snapshot_every`
+/// commands (0: none).
 pub fn durable(
     dir: &Path,
     engine: EngineConfig,
-    preamble: &[Stamped],
-    measured: &[Stamped],
+    feed: Feed<'_>,
     sync: Sync,
-    secs: f64,
+    snapshot_every: u64,
     clock: &Clock,
 ) -> Result<AppendRun> {
-    let (mut durable, _, mut events) =
-        prepared::open(dir, engine, preamble, sync.policy(), sync.ring())?;
+    let Feed {
+        preamble,
+        measured,
+        secs,
+    } = feed;
+    let (mut durable, _, mut events) = prepared::open(
+        dir,
+        engine,
+        preamble,
+        sync.policy(),
+        sync.ring(),
+        snapshot_every,
+    )?;
     durable
         .wait_durable(durable.last_seq())
         .context("waiting for the reopened journal")?;
@@ -198,4 +222,27 @@ fn segment_bytes(storage: &FsStorage) -> Result<u64> {
 /// A duration in nanoseconds, saturating.
 pub fn nanos(d: Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::scratch::Scratch;
+    use crate::journal::stream::Stream;
+
+    #[test]
+    fn a_sync_covers_at_least_k_records_and_everything_is_counted() {
+        let stream = Stream::generate(5, 1_000, 1_000).expect("generates");
+        let payloads = Payloads::of(&stream, 1_000).expect("payloads");
+        let mut scratch = Scratch::create(&std::env::temp_dir()).expect("scratch dir");
+        let clock = Clock::new();
+        let dir = scratch.fresh("appends").expect("dir");
+        let run = journal_thread(&dir, &payloads, Sync::Every(64), 0.05, &clock).expect("runs");
+        assert!(run.records > 0);
+        let per_sync = run.records_per_sync().expect("counters give syncs");
+        // The last sync, at close, may cover fewer.
+        assert!((32.0..128.0).contains(&per_sync), "{per_sync}");
+        assert!(run.written_bytes >= run.record_bytes);
+        scratch.remove().expect("removed");
+    }
 }

@@ -10,7 +10,8 @@ use bench::report::median;
 const MAX_NS: u64 = 60_000_000_000;
 
 /// The quantiles of the latency tables.
-pub const QUANTILES: [(f64, &str); 4] = [(0.5, "50%"), (0.9, "90%"), (0.99, "99%"), (0.999, "99.9%")];
+pub const QUANTILES: [(f64, &str); 4] =
+    [(0.5, "50%"), (0.9, "90%"), (0.99, "99%"), (0.999, "99.9%")];
 
 /// An empty histogram of nanoseconds, 3 significant digits.
 pub fn histogram() -> Result<Histogram<u64>> {
@@ -63,7 +64,7 @@ impl Latency {
     }
 
     /// As JSON, in nanoseconds.
-    pub fn to_json(&self) -> serde_json::Value {
+    pub fn to_json(self) -> serde_json::Value {
         let mut m: serde_json::Map<String, serde_json::Value> = QUANTILES
             .iter()
             .zip(self.quantiles)

@@ -18,20 +18,20 @@ impl RunNoise {
     pub fn worst(runs: impl IntoIterator<Item = RunNoise>) -> RunNoise {
         runs.into_iter().fold(RunNoise::default(), |a, b| RunNoise {
             noise: Noise {
-                steal: a.noise.steal.into_iter().chain(b.noise.steal).reduce(f64::max),
-                preempted: a
+                steal: a
                     .noise
-                    .preempted
+                    .steal
                     .into_iter()
-                    .chain(b.noise.preempted)
-                    .max(),
+                    .chain(b.noise.steal)
+                    .reduce(f64::max),
+                preempted: a.noise.preempted.into_iter().chain(b.noise.preempted).max(),
             },
             load: a.load.into_iter().chain(b.load).reduce(f64::max),
         })
     }
 
     /// The JSON fields of one run.
-    pub fn to_json(&self) -> serde_json::Value {
+    pub fn to_json(self) -> serde_json::Value {
         serde_json::json!({
             "steal_pct": self.noise.steal,
             "preempted": self.noise.preempted,

@@ -57,7 +57,10 @@ impl Sync {
     /// Label in tables and JSON.
     pub fn label(self) -> String {
         match self {
-            Sync::Every(k) => format!("batch: sync every {} records", bench::report::thousands(k as u64)),
+            Sync::Every(k) => format!(
+                "batch: sync every {} records",
+                bench::report::thousands(k as u64)
+            ),
             Sync::GroupCommit => "always: group commit".into(),
             Sync::Never => "never".into(),
         }

@@ -19,7 +19,12 @@ use super::stream::Stamped;
 pub const JOURNAL: &str = "journal";
 
 /// The durable configuration of the measurements: journal in `JOURNAL`, no snapshots.
-pub fn config(engine: EngineConfig, fsync: FsyncPolicy, ring: usize, prefault: bool) -> DurableConfig {
+pub fn config(
+    engine: EngineConfig,
+    fsync: FsyncPolicy,
+    ring: usize,
+    prefault: bool,
+) -> DurableConfig {
     DurableConfig {
         engine,
         journal: JournalConfig::new(JOURNAL).with_ring_capacity(ring),
@@ -30,8 +35,9 @@ pub fn config(engine: EngineConfig, fsync: FsyncPolicy, ring: usize, prefault: b
     }
 }
 
-/// Journals `preamble` in a new journal under `dir`, then reopens it with `fsync` and a ring
-/// of `ring` entries, memory prefaulted. Returns the engine, its next sequence number and an
+/// Journals `preamble` in a new journal under `dir`, then reopens it with `fsync`, a ring of
+/// `ring` entries, a snapshot every `snapshot_every` commands (0: none) and memory
+/// prefaulted. Returns the engine, its next sequence number and an
 /// event buffer already grown.
 pub fn open(
     dir: &Path,
@@ -39,6 +45,7 @@ pub fn open(
     preamble: &[Stamped],
     fsync: FsyncPolicy,
     ring: usize,
+    snapshot_every: u64,
 ) -> Result<(DurableEngine, u64, Vec<Event>)> {
     let storage = FsStorage::new(dir);
     let mut events = Vec::with_capacity(1 << 12);
@@ -54,7 +61,9 @@ pub fn open(
             .context("journaling the preamble")?;
     }
     setup.close().context("closing after the preamble")?;
-    let (durable, recovered) = DurableEngine::open(storage, config(engine, fsync, ring, true))
+    let mut reopen = config(engine, fsync, ring, true);
+    reopen.snapshot_every = snapshot_every;
+    let (durable, recovered) = DurableEngine::open(storage, reopen)
         .with_context(|| format!("reopening the journal in {}", dir.display()))?;
     anyhow::ensure!(
         recovered.last_seq == preamble.len() as u64 + 1,

@@ -3,9 +3,13 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context, Result};
+
+/// Scratch directories made by this process so far (their names must differ).
+static MADE: AtomicU32 = AtomicU32::new(0);
 
 /// File systems that live in memory: refused.
 const MEMORY_FS: [&str; 3] = ["tmpfs", "ramfs", "devtmpfs"];
@@ -54,7 +58,7 @@ pub struct Scratch {
 }
 
 impl Scratch {
-    /// Creates `tradestream-journal-bench-<pid>-<unix time>` under `parent`, refusing a
+    /// Creates `tradestream-journal-bench-<pid>-<unix time>-<n>` under `parent`, refusing a
     /// parent on a memory file system.
     pub fn create(parent: &Path) -> Result<Scratch> {
         let parent = fs::canonicalize(parent)
@@ -63,13 +67,13 @@ impl Scratch {
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
         let path = parent.join(format!(
-            "tradestream-journal-bench-{}-{unix}",
-            std::process::id()
+            "tradestream-journal-bench-{}-{unix}-{}",
+            std::process::id(),
+            MADE.fetch_add(1, Ordering::Relaxed)
         ));
         let mounts = fs::read_to_string("/proc/mounts").unwrap_or_default();
-        let (mount, fs_type, device) = mount_of(&mounts, &parent).unwrap_or_else(|| {
-            ("unknown".into(), "unknown".into(), "unknown".into())
-        });
+        let (mount, fs_type, device) = mount_of(&mounts, &parent)
+            .unwrap_or_else(|| ("unknown".into(), "unknown".into(), "unknown".into()));
         if MEMORY_FS.contains(&fs_type.as_str()) {
             bail!(
                 "{} is on {fs_type} (memory): fdatasync costs nothing there, so the numbers would \

@@ -40,6 +40,9 @@ pub struct JournalArgs {
     /// fastest rate does [default: 2, 0.3 with --quick].
     #[arg(long)]
     pub ack_secs: Option<f64>,
+    /// Measurements to run, comma separated [default: all]; the ack ratio needs `floor`.
+    #[arg(long, value_delimiter = ',', value_enum)]
+    pub sections: Option<Vec<Section>>,
     /// Who watches the durable watermark in the ack measurement: the sending thread between
     /// sends (`inline`, two threads in all) or a thread of its own that spins on it (`thread`).
     #[arg(long, value_enum, default_value_t = Observer::Inline)]
@@ -55,6 +58,43 @@ pub struct JournalArgs {
     /// [default: bench/results/journal-<unix time>.json].
     #[arg(long)]
     pub json: Option<PathBuf>,
+}
+
+/// The measurements, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Section {
+    /// One durable 4 KiB write: write + fdatasync.
+    Floor,
+    /// Records/s and MB/s at each fsync setting.
+    Appends,
+    /// Durable-ack latency, open loop.
+    Ack,
+    /// Replay of the journal, verify off and on.
+    Replay,
+    /// `DurableEngine::open` on the journal.
+    Recovery,
+}
+
+impl Section {
+    /// All sections.
+    pub const ALL: [Section; 5] = [
+        Section::Floor,
+        Section::Appends,
+        Section::Ack,
+        Section::Replay,
+        Section::Recovery,
+    ];
+
+    /// Name in JSON.
+    pub fn key(self) -> &'static str {
+        match self {
+            Section::Floor => "floor",
+            Section::Appends => "appends",
+            Section::Ack => "ack",
+            Section::Replay => "replay",
+            Section::Recovery => "recovery",
+        }
+    }
 }
 
 /// Who records durable acknowledgements.
@@ -98,6 +138,8 @@ pub struct Settings {
     pub warmup: usize,
     /// Who records ack completions.
     pub observer: Observer,
+    /// Measurements to run.
+    pub sections: Vec<Section>,
     /// Generator seed.
     pub seed: u64,
     /// Smoke run.
@@ -142,9 +184,18 @@ impl Settings {
             ack_flat_out,
             warmup: if quick { 10_000 } else { 50_000 },
             observer: args.observer,
+            sections: args
+                .sections
+                .clone()
+                .unwrap_or_else(|| Section::ALL.to_vec()),
             seed: args.seed,
             quick,
         })
+    }
+
+    /// Whether `section` runs.
+    pub fn runs_section(&self, section: Section) -> bool {
+        self.sections.contains(&section)
     }
 
     /// The settings as JSON.
@@ -159,6 +210,7 @@ impl Settings {
             "ack_flat_out_commands": self.ack_flat_out,
             "warmup": self.warmup,
             "observer": self.observer.name(),
+            "sections": self.sections.iter().map(|s| s.key()).collect::<Vec<_>>(),
             "seed": self.seed,
             "quick": self.quick,
         })

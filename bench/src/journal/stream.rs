@@ -16,8 +16,8 @@ use tradestream_engine::EngineConfig;
 use tradestream_model::decimal::Grid;
 use tradestream_model::{
     AccountId, Amount, ClientOrderId, Command, InstrumentId, InstrumentKind, InstrumentSpec,
-    NewOrder, OrderType, Price, Qty, SelfTradePrevention, ShortName, Side, TimeInForce,
-    Timestamp, AMOUNT_SCALE,
+    NewOrder, OrderType, Price, Qty, SelfTradePrevention, ShortName, Side, TimeInForce, Timestamp,
+    AMOUNT_SCALE,
 };
 
 use bench::ops::{self, Op, Tif};
@@ -71,11 +71,6 @@ impl Stream {
     /// Commands before the measured phase: setup, prefill and warm-up.
     pub fn preamble_len(&self) -> usize {
         self.setup.len() + self.workload.prefill.len() + self.workload.warmup.len()
-    }
-
-    /// Commands of the measured phase.
-    pub fn measured_len(&self) -> usize {
-        self.workload.measured.len()
     }
 
     /// What the measured phase looks like.
@@ -133,8 +128,8 @@ fn setup(universe: &ops::Universe) -> Result<Vec<Command>> {
     }
     // Within the engine's limit on an asset's total (2^120 units of 10^-18).
     let cap = (1i128 << 118) / AMOUNT_SCALE / i128::from(universe.accounts.max(1));
-    let units = (i128::from(universe.max_price) * i128::from(universe.max_qty) * 1_000_000)
-        .clamp(1, cap);
+    let units =
+        (i128::from(universe.max_price) * i128::from(universe.max_qty) * 1_000_000).clamp(1, cap);
     let amount = Amount(units * AMOUNT_SCALE);
     for a in 0..universe.accounts {
         for asset in ["BASE", "USD"] {
@@ -235,7 +230,6 @@ mod tests {
     #[test]
     fn the_setup_applies_cleanly_and_the_mix_trades() {
         let stream = Stream::generate(7, 1_000, 5_000).expect("generates");
-        assert_eq!(stream.measured_len(), 5_000);
         let mut engine = Engine::new(stream.config());
         let mut events: Vec<Event> = Vec::new();
         let mut last = Timestamp(0);

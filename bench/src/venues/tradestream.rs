@@ -66,21 +66,34 @@ impl Venue for TradestreamVenue {
         }
         // Enough for every order to rest in full at the top price, many times over, within the
         // engine's limit on an asset's total (2^120 units of 10^-18, about 1.3e18 whole units).
-        let per_account_cap = (1i128 << 118) / 1_000_000_000_000_000_000 / i128::from(universe.accounts.max(1));
-        let units = (universe.max_price as i128 * universe.max_qty as i128 * 1_000_000).clamp(1, per_account_cap);
+        let per_account_cap =
+            (1i128 << 118) / 1_000_000_000_000_000_000 / i128::from(universe.accounts.max(1));
+        let units = (universe.max_price as i128 * universe.max_qty as i128 * 1_000_000)
+            .clamp(1, per_account_cap);
         let amount = decimal::amount(units.into()).map_err(|e| anyhow::anyhow!("amount: {e}"))?;
         for a in 0..universe.accounts {
             for asset in ["BASE", "USD"] {
-                let cmd = Command::Deposit { account: AccountId(a as u64), asset: name(asset)?, amount };
+                let cmd = Command::Deposit {
+                    account: AccountId(a as u64),
+                    asset: name(asset)?,
+                    amount,
+                };
                 engine.apply(&cmd, Timestamp(0), &mut sink);
             }
         }
         ensure!(sink.is_empty(), "setup produced events: {:?}", sink.first());
-        Ok(TradestreamVenue { engine, sink, placed: Default::default() })
+        Ok(TradestreamVenue {
+            engine,
+            sink,
+            placed: Default::default(),
+        })
     }
 
     fn prepare(&mut self, ops: &[Op]) -> Result<Vec<Command>> {
-        let places = ops.iter().filter(|op| matches!(op, Op::Place { .. })).count();
+        let places = ops
+            .iter()
+            .filter(|op| matches!(op, Op::Place { .. }))
+            .count();
         self.engine.reserve_client_ids(places);
         self.engine.prefault();
         Ok(ops.iter().map(|op| self.translate(op)).collect())
@@ -100,7 +113,15 @@ impl TradestreamVenue {
     fn translate(&mut self, op: &Op) -> Command {
         let instrument = Some(InstrumentId(op.symbol()));
         match *op {
-            Op::Place { oid, account, side, price, qty, tif, .. } => {
+            Op::Place {
+                oid,
+                account,
+                side,
+                price,
+                qty,
+                tif,
+                ..
+            } => {
                 self.placed.insert(oid, (qty, 0));
                 Command::New(NewOrder {
                     account: AccountId(account as u64),
@@ -121,17 +142,26 @@ impl TradestreamVenue {
                     stp: SelfTradePrevention::None,
                 })
             }
-            Op::Cancel { oid, account, .. } => {
-                Command::Cancel { account: AccountId(account as u64), instrument, id: client_id(oid) }
-            }
-            Op::Move { oid, account, price, .. } => Command::Amend {
+            Op::Cancel { oid, account, .. } => Command::Cancel {
+                account: AccountId(account as u64),
+                instrument,
+                id: client_id(oid),
+            },
+            Op::Move {
+                oid,
+                account,
+                price,
+                ..
+            } => Command::Amend {
                 account: AccountId(account as u64),
                 instrument,
                 id: client_id(oid),
                 price: Some(Price(price)),
                 qty: None,
             },
-            Op::Reduce { oid, account, by, .. } => {
+            Op::Reduce {
+                oid, account, by, ..
+            } => {
                 // The new total quantity is the original one less everything reduced so far.
                 let entry = self.placed.entry(oid).or_insert((0, 0));
                 entry.1 += by;

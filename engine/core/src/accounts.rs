@@ -41,7 +41,11 @@ impl Account {
         let i = asset.0 as usize;
         match self.inline.get(i) {
             Some(b) => *b,
-            None => self.more.get(i - INLINE_ASSETS).copied().unwrap_or_default(),
+            None => self
+                .more
+                .get(i - INLINE_ASSETS)
+                .copied()
+                .unwrap_or_default(),
         }
     }
 
@@ -74,7 +78,10 @@ pub struct Accounts {
 impl Accounts {
     /// Pre-sized for `n` accounts.
     pub fn with_capacity(n: usize) -> Accounts {
-        Accounts { index: FxHashMap::with_capacity_and_hasher(n, Default::default()), list: Vec::with_capacity(n) }
+        Accounts {
+            index: FxHashMap::with_capacity_and_hasher(n, Default::default()),
+            list: Vec::with_capacity(n),
+        }
     }
 
     /// The index of an existing account.

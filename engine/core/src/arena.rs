@@ -88,7 +88,11 @@ impl Arena {
         while self.slots.len() < self.capacity as usize {
             // Slots beyond the current length were never handed out, so none is on the free list.
             self.free.push(self.slots.len() as u32);
-            self.slots.push(Slot { gen: 0, live: false, order: blank });
+            self.slots.push(Slot {
+                gen: 0,
+                live: false,
+                order: blank,
+            });
         }
         // Hand out low slots first.
         self.free.sort_unstable_by(|a, b| b.cmp(a));
@@ -114,7 +118,11 @@ impl Arena {
             Handle { slot, gen: s.gen }
         } else {
             let slot = self.slots.len() as u32;
-            self.slots.push(Slot { gen: 0, live: true, order });
+            self.slots.push(Slot {
+                gen: 0,
+                live: true,
+                order,
+            });
             Handle { slot, gen: 0 }
         }
     }

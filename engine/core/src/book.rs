@@ -33,7 +33,11 @@ pub struct BookSide {
 
 impl BookSide {
     fn new(side: Side, levels: usize) -> BookSide {
-        BookSide { bid: side == Side::Buy, levels: Vec::with_capacity(levels), empty: 0 }
+        BookSide {
+            bid: side == Side::Buy,
+            levels: Vec::with_capacity(levels),
+            empty: 0,
+        }
     }
 
     fn key(&self, p: Price) -> i64 {
@@ -90,7 +94,15 @@ impl BookSide {
             }
             Err(i) => {
                 let key = self.key(price);
-                self.levels.insert(i, Level { key, total: Qty::ZERO, head: NIL, tail: NIL });
+                self.levels.insert(
+                    i,
+                    Level {
+                        key,
+                        total: Qty::ZERO,
+                        head: NIL,
+                        tail: NIL,
+                    },
+                );
                 i
             }
         };
@@ -172,7 +184,10 @@ pub struct Book {
 impl Book {
     /// An empty book, each side pre-sized for `levels` price levels.
     pub fn new(levels: usize) -> Book {
-        Book { bids: BookSide::new(Side::Buy, levels), asks: BookSide::new(Side::Sell, levels) }
+        Book {
+            bids: BookSide::new(Side::Buy, levels),
+            asks: BookSide::new(Side::Sell, levels),
+        }
     }
 
     /// The side resting orders of `side` sit on.
@@ -220,7 +235,9 @@ mod tests {
     }
 
     fn levels(side: &BookSide) -> Vec<(i64, i64)> {
-        side.levels().map(|l| (side.price_of(l).0, l.total.0)).collect()
+        side.levels()
+            .map(|l| (side.price_of(l).0, l.total.0))
+            .collect()
     }
 
     #[test]
@@ -231,10 +248,20 @@ mod tests {
             add(&mut arena, book.side_mut(Side::Buy), n, p, 1);
             add(&mut arena, book.side_mut(Side::Sell), n + 10, p + 10, 2);
         }
-        assert_eq!(levels(book.side(Side::Buy)), vec![(102, 1), (101, 1), (100, 1)]);
-        assert_eq!(levels(book.side(Side::Sell)), vec![(110, 2), (111, 2), (112, 2)]);
-        assert!(book.side(Side::Buy).at_least_as_good(Price(103), Price(102)));
-        assert!(book.side(Side::Sell).at_least_as_good(Price(109), Price(110)));
+        assert_eq!(
+            levels(book.side(Side::Buy)),
+            vec![(102, 1), (101, 1), (100, 1)]
+        );
+        assert_eq!(
+            levels(book.side(Side::Sell)),
+            vec![(110, 2), (111, 2), (112, 2)]
+        );
+        assert!(book
+            .side(Side::Buy)
+            .at_least_as_good(Price(103), Price(102)));
+        assert!(book
+            .side(Side::Sell)
+            .at_least_as_good(Price(109), Price(110)));
     }
 
     #[test]
@@ -260,7 +287,9 @@ mod tests {
     fn emptied_inner_levels_are_skipped_reused_and_swept() {
         let mut arena = Arena::with_capacity(1024);
         let mut side = BookSide::new(Side::Sell, 4);
-        let slots: Vec<u32> = (0..300).map(|n| add(&mut arena, &mut side, n, 100 + n as i64, 1)).collect();
+        let slots: Vec<u32> = (0..300)
+            .map(|n| add(&mut arena, &mut side, n, 100 + n as i64, 1))
+            .collect();
         // Empty every other level behind the best: they stay, invisible.
         for &s in slots.iter().skip(1).step_by(2).take(50) {
             side.unlink(&mut arena, s);

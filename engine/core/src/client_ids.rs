@@ -31,7 +31,10 @@ pub struct ClientIds {
 impl ClientIds {
     /// Room for `n` ids before the table grows.
     pub fn with_capacity(n: usize) -> ClientIds {
-        ClientIds { table: HashTable::with_capacity(n), build: FxBuildHasher }
+        ClientIds {
+            table: HashTable::with_capacity(n),
+            build: FxBuildHasher,
+        }
     }
 
     /// The hash of a key.
@@ -41,19 +44,30 @@ impl ClientIds {
 
     /// The handle stored for a key.
     pub fn get(&self, hash: u64, account: AccountId, id: &ClientOrderId) -> Option<Handle> {
-        self.table.find(hash, |e| e.account == account && e.id == *id).map(|e| e.handle)
+        self.table
+            .find(hash, |e| e.account == account && e.id == *id)
+            .map(|e| e.handle)
     }
 
     /// Records a key known to be absent.
     pub fn insert_new(&mut self, hash: u64, account: AccountId, id: ClientOrderId, handle: Handle) {
         let build = self.build;
-        self.table.insert_unique(hash, IdEntry { account, id, handle }, |e| build.hash_one((e.account, &e.id)));
+        self.table.insert_unique(
+            hash,
+            IdEntry {
+                account,
+                id,
+                handle,
+            },
+            |e| build.hash_one((e.account, &e.id)),
+        );
     }
 
     /// Makes room for `additional` more ids.
     pub fn reserve(&mut self, additional: usize) {
         let build = self.build;
-        self.table.reserve(additional, |e| build.hash_one((e.account, &e.id)));
+        self.table
+            .reserve(additional, |e| build.hash_one((e.account, &e.id)));
     }
 
     /// Every entry, in table order (callers must not let that order be observed).
@@ -67,8 +81,15 @@ impl ClientIds {
         let build = self.build;
         for n in 0..room {
             // Keys no account can have: account numbers stop at 2^63 - 1.
-            let e = IdEntry { account: NO_ACCOUNT, id: dummy_id(n), handle: Handle::CLOSED };
-            self.table.insert_unique(build.hash_one((e.account, &e.id)), e, |e| build.hash_one((e.account, &e.id)));
+            let e = IdEntry {
+                account: NO_ACCOUNT,
+                id: dummy_id(n),
+                handle: Handle::CLOSED,
+            };
+            self.table
+                .insert_unique(build.hash_one((e.account, &e.id)), e, |e| {
+                    build.hash_one((e.account, &e.id))
+                });
         }
         self.table.retain(|e| e.account != NO_ACCOUNT);
     }

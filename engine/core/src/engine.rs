@@ -2,9 +2,9 @@
 
 use crate::accounts::Accounts;
 use crate::arena::Arena;
-use crate::client_ids::ClientIds;
 use crate::assets::Assets;
 use crate::book::Book;
+use crate::client_ids::ClientIds;
 use crate::expiry::Expiries;
 use crate::instruments::Instrument;
 use crate::{EngineConfig, EventSink};
@@ -53,7 +53,9 @@ impl Engine {
             ids: ClientIds::with_capacity(config.expected_client_ids),
             fees: Vec::new(),
             expiries: Expiries::with_capacity(config.capacity as usize),
-            scratch_slots: Vec::with_capacity(config.max_open_orders_per_account.min(1 << 20) as usize),
+            scratch_slots: Vec::with_capacity(
+                config.max_open_orders_per_account.min(1 << 20) as usize
+            ),
         }
     }
 
@@ -97,18 +99,39 @@ impl Engine {
     pub fn apply(&mut self, cmd: &Command, ts: Timestamp, sink: &mut impl EventSink) {
         match cmd {
             Command::AddInstrument(spec) => self.add_instrument(spec, sink),
-            Command::Deposit { account, asset, amount } => self.deposit(*account, *asset, *amount, sink),
-            Command::Withdraw { account, asset, amount, id } => {
-                self.withdraw(*account, *asset, *amount, *id, sink)
-            }
+            Command::Deposit {
+                account,
+                asset,
+                amount,
+            } => self.deposit(*account, *asset, *amount, sink),
+            Command::Withdraw {
+                account,
+                asset,
+                amount,
+                id,
+            } => self.withdraw(*account, *asset, *amount, *id, sink),
             Command::New(order) => self.new_order(order, ts, sink),
-            Command::Cancel { account, instrument, id } => self.cancel(*account, *instrument, *id, sink),
-            Command::Amend { account, instrument, id, price, qty } => {
-                self.amend(*account, *instrument, *id, *price, *qty, sink)
-            }
-            Command::MassCancel { account, instrument } => self.mass_cancel(*account, *instrument, sink),
+            Command::Cancel {
+                account,
+                instrument,
+                id,
+            } => self.cancel(*account, *instrument, *id, sink),
+            Command::Amend {
+                account,
+                instrument,
+                id,
+                price,
+                qty,
+            } => self.amend(*account, *instrument, *id, *price, *qty, sink),
+            Command::MassCancel {
+                account,
+                instrument,
+            } => self.mass_cancel(*account, *instrument, sink),
             Command::Time { ts } => self.advance_clock(*ts, sink),
-            Command::SetControls { instrument, controls } => self.set_controls(*instrument, *controls),
+            Command::SetControls {
+                instrument,
+                controls,
+            } => self.set_controls(*instrument, *controls),
         }
     }
 
@@ -120,7 +143,12 @@ impl Engine {
 
     /// Takes an open order out of the engine: off its book, its hold released, off its account's
     /// list, its slot freed, and emits `cancelled` with `reason`.
-    pub(crate) fn close_order(&mut self, slot: u32, reason: CancelReason, sink: &mut impl EventSink) {
+    pub(crate) fn close_order(
+        &mut self,
+        slot: u32,
+        reason: CancelReason,
+        sink: &mut impl EventSink,
+    ) {
         let o = *self.arena.get(slot);
         let (asset, held) = self.hold_for(o.instrument, o.side, o.price, o.leaves);
         let acct = self.accounts.get_mut(o.account);
@@ -134,7 +162,9 @@ impl Engine {
             reason,
             leaves_qty: o.leaves,
         });
-        self.books[o.instrument as usize].side_mut(o.side).unlink(&mut self.arena, slot);
+        self.books[o.instrument as usize]
+            .side_mut(o.side)
+            .unlink(&mut self.arena, slot);
         self.release_slot(slot, o.account, o.tif);
     }
 

@@ -23,14 +23,22 @@ pub struct Expiries {
 impl Expiries {
     /// Pre-sized for `capacity` entries.
     pub fn with_capacity(capacity: usize) -> Expiries {
-        Expiries { heap: BinaryHeap::with_capacity(capacity), live: 0 }
+        Expiries {
+            heap: BinaryHeap::with_capacity(capacity),
+            live: 0,
+        }
     }
 
     /// Touches the heap's reserved memory (only while it is empty), so the hot path never
     /// faults it in.
     pub fn prefault(&mut self) {
         if self.heap.is_empty() {
-            let blank = Reverse(Entry { expire: 0, order_id: 0, slot: 0, gen: 0 });
+            let blank = Reverse(Entry {
+                expire: 0,
+                order_id: 0,
+                slot: 0,
+                gen: 0,
+            });
             let mut v = std::mem::take(&mut self.heap).into_vec();
             v.resize(v.capacity(), blank);
             v.clear();
@@ -41,7 +49,12 @@ impl Expiries {
 
     /// Registers a resting GTD order.
     pub fn push(&mut self, expire: i64, order_id: u64, h: Handle) {
-        self.heap.push(Reverse(Entry { expire, order_id, slot: h.slot, gen: h.gen }));
+        self.heap.push(Reverse(Entry {
+            expire,
+            order_id,
+            slot: h.slot,
+            gen: h.gen,
+        }));
         self.live += 1;
     }
 
@@ -49,7 +62,14 @@ impl Expiries {
     pub fn closed(&mut self, arena: &Arena) {
         self.live -= 1;
         if self.heap.len() > 2 * self.live + 1024 {
-            self.heap.retain(|Reverse(e)| arena.resolve(Handle { slot: e.slot, gen: e.gen }).is_some());
+            self.heap.retain(|Reverse(e)| {
+                arena
+                    .resolve(Handle {
+                        slot: e.slot,
+                        gen: e.gen,
+                    })
+                    .is_some()
+            });
         }
     }
 
@@ -60,7 +80,10 @@ impl Expiries {
                 return None;
             }
             self.heap.pop();
-            if let Some(slot) = arena.resolve(Handle { slot: e.slot, gen: e.gen }) {
+            if let Some(slot) = arena.resolve(Handle {
+                slot: e.slot,
+                gen: e.gen,
+            }) {
                 if arena.get(slot).order_id.0 == e.order_id {
                     return Some(slot);
                 }

@@ -26,8 +26,8 @@ mod instruments;
 mod matching;
 mod query;
 mod settle;
-mod snapshot;
 mod sink;
+mod snapshot;
 
 pub use accounts::Balance;
 pub use config::EngineConfig;

@@ -3,8 +3,8 @@
 use crate::settle::Payer;
 use crate::{Engine, EventSink};
 use tradestream_model::{
-    AccountId, Amount, CancelReason, ClientOrderId, Event, InstrumentId, Price, Qty, SelfTradePrevention,
-    Side, TradeId,
+    AccountId, Amount, CancelReason, ClientOrderId, Event, InstrumentId, Price, Qty,
+    SelfTradePrevention, Side, TradeId,
 };
 
 /// The order being matched.
@@ -64,7 +64,10 @@ impl Engine {
         let i = &self.instruments[inst as usize];
         let acct = self.accounts.get(t.account);
         let (avail, per_lot) = match t.side {
-            Side::Buy => (acct.balance(i.quote).available.0, price.0 as i128 * i.quote_per_tick_lot.0),
+            Side::Buy => (
+                acct.balance(i.quote).available.0,
+                price.0 as i128 * i.quote_per_tick_lot.0,
+            ),
             Side::Sell => (acct.balance(i.base).available.0, i.base_per_lot.0),
         };
         if avail <= 0 {
@@ -75,7 +78,12 @@ impl Engine {
 
     /// Matches `t` against the book of `inst` until it fills or stops, emitting trades, maker
     /// fills and self-trade cancels in matching order.
-    pub(crate) fn match_taker(&mut self, inst: u32, t: &mut Taker, sink: &mut impl EventSink) -> Stop {
+    pub(crate) fn match_taker(
+        &mut self,
+        inst: u32,
+        t: &mut Taker,
+        sink: &mut impl EventSink,
+    ) -> Stop {
         let maker_side = t.side.opposite();
         let (maker_bps, taker_bps) = {
             let s = &self.instruments[inst as usize].spec;
@@ -91,7 +99,11 @@ impl Engine {
             };
             let price = side.price_of(level);
             if !side.at_least_as_good(price, t.limit) {
-                return if t.banded { Stop::Band } else { Stop::Exhausted };
+                return if t.banded {
+                    Stop::Band
+                } else {
+                    Stop::Exhausted
+                };
             }
             let slot = level.head;
             let maker = *self.arena.get(slot);
@@ -116,7 +128,11 @@ impl Engine {
                 }
             }
             let qty = Qty(qty);
-            let maker_pays = Payer { account: maker.account, held_at: Some(maker.price), fee_bps: maker_bps };
+            let maker_pays = Payer {
+                account: maker.account,
+                held_at: Some(maker.price),
+                fee_bps: maker_bps,
+            };
             let taker_pays = Payer {
                 account: t.account,
                 held_at: (!t.market).then_some(t.limit),
@@ -149,7 +165,11 @@ impl Engine {
                 self.arena.get_mut(slot).leaves = Qty::ZERO;
                 book.unlink(&mut self.arena, slot);
                 self.release_slot(slot, maker.account, maker.tif);
-                sink.push(Event::Filled { account: maker_account, id: maker.id, instrument: InstrumentId(inst) });
+                sink.push(Event::Filled {
+                    account: maker_account,
+                    id: maker.id,
+                    instrument: InstrumentId(inst),
+                });
             } else {
                 book.reduce(&mut self.arena, slot, qty);
             }
@@ -159,7 +179,8 @@ impl Engine {
     /// True when an order of `side` at `limit` would reach the opposite best price.
     pub(crate) fn crosses(&self, inst: u32, side: Side, limit: Price) -> bool {
         let opp = self.books[inst as usize].side(side.opposite());
-        opp.best_price().is_some_and(|p| opp.at_least_as_good(p, limit))
+        opp.best_price()
+            .is_some_and(|p| opp.at_least_as_good(p, limit))
     }
 
     /// True when a fill-or-kill taker can fill in full at once. With `cancel_maker` its own resting
@@ -172,7 +193,10 @@ impl Engine {
             Side::Buy => i.quote,
             Side::Sell => i.base,
         };
-        let mut budget = self.accounts.try_get(t.account).map_or(0, |a| a.balance(asset).available.0);
+        let mut budget = self
+            .accounts
+            .try_get(t.account)
+            .map_or(0, |a| a.balance(asset).available.0);
         let mut need = t.remaining.0;
         for level in side.levels() {
             let price = side.price_of(level);
@@ -212,7 +236,9 @@ impl Engine {
                 // since trading with itself pays it back at once (less the maker fee).
                 let mut leaves = o.leaves.0;
                 while leaves > 0 {
-                    let q = leaves.min(need).min((budget.max(0) / per_lot).min(i64::MAX as i128) as i64);
+                    let q = leaves
+                        .min(need)
+                        .min((budget.max(0) / per_lot).min(i64::MAX as i128) as i64);
                     if q == 0 {
                         return false;
                     }

@@ -1,7 +1,9 @@
 //! Read-only views for edges, tests and tools. None of them changes state.
 
 use crate::{Balance, Engine, Instrument};
-use tradestream_model::{AccountId, Amount, AssetId, InstrumentId, Price, Qty, ShortName, Side, Timestamp};
+use tradestream_model::{
+    AccountId, Amount, AssetId, InstrumentId, Price, Qty, ShortName, Side, Timestamp,
+};
 
 impl Engine {
     /// The instrument listed under `symbol`.
@@ -26,7 +28,9 @@ impl Engine {
 
     /// An account's balance of an asset (zero when either is unknown).
     pub fn balance(&self, account: AccountId, asset: AssetId) -> Balance {
-        self.accounts.find(account).map_or_else(Balance::default, |a| self.accounts.get(a).balance(asset))
+        self.accounts
+            .find(account)
+            .map_or_else(Balance::default, |a| self.accounts.get(a).balance(asset))
     }
 
     /// The fee account's balance of an asset.
@@ -45,7 +49,11 @@ impl Engine {
     }
 
     /// Aggregated price levels of one side of a book, best first.
-    pub fn depth(&self, instrument: InstrumentId, side: Side) -> impl Iterator<Item = (Price, Qty)> + '_ {
+    pub fn depth(
+        &self,
+        instrument: InstrumentId,
+        side: Side,
+    ) -> impl Iterator<Item = (Price, Qty)> + '_ {
         let book = self.books.get(instrument.0 as usize);
         book.into_iter().flat_map(move |b| {
             let s = b.side(side);

@@ -22,7 +22,14 @@ pub(crate) struct Payer {
 
 impl Engine {
     /// Moves the assets of a trade of `qty` at `price` on instrument `inst`.
-    pub(crate) fn settle(&mut self, inst: u32, price: Price, qty: Qty, buyer: Payer, seller: Payer) {
+    pub(crate) fn settle(
+        &mut self,
+        inst: u32,
+        price: Price,
+        qty: Qty,
+        buyer: Payer,
+        seller: Payer,
+    ) {
         let i = &self.instruments[inst as usize];
         let (base, quote, qptl, bpl) = (i.base, i.quote, i.quote_per_tick_lot.0, i.base_per_lot.0);
         let q = qty.0 as i128;

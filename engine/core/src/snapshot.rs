@@ -26,12 +26,20 @@ impl Engine {
     pub fn write_snapshot(&self, out: &mut Vec<u8>) {
         let mut w = Writer::new(out);
         let c = &self.config;
-        w.u8(SNAPSHOT_VERSION).u32(c.max_open_orders_per_account).u32(c.capacity);
-        w.u64(c.expected_client_ids as u64).u64(c.expected_accounts as u64).u64(c.levels_per_side as u64);
-        w.i64(self.clock.0).u64(self.next_order_id).u64(self.next_trade_id);
+        w.u8(SNAPSHOT_VERSION)
+            .u32(c.max_open_orders_per_account)
+            .u32(c.capacity);
+        w.u64(c.expected_client_ids as u64)
+            .u64(c.expected_accounts as u64)
+            .u64(c.levels_per_side as u64);
+        w.i64(self.clock.0)
+            .u64(self.next_order_id)
+            .u64(self.next_trade_id);
         w.u32(self.assets.len() as u32);
         for (i, name) in self.assets.names().iter().enumerate() {
-            w.str(name).i128(self.assets.supply(AssetId(i as u32)).0).i128(self.fees[i].0);
+            w.str(name)
+                .i128(self.assets.supply(AssetId(i as u32)).0)
+                .i128(self.fees[i].0);
         }
         w.u32(self.instruments.len() as u32);
         let mut spec = Vec::new();
@@ -93,7 +101,10 @@ impl Engine {
         w.u64(ids.len() as u64);
         for e in ids {
             w.u64(e.account.0).str(&e.id);
-            let live = self.arena.resolve(e.handle).map(|s| self.arena.get(s).order_id.0);
+            let live = self
+                .arena
+                .resolve(e.handle)
+                .map(|s| self.arena.get(s).order_id.0);
             w.opt(live, |w, v| {
                 w.u64(v);
             });
@@ -140,7 +151,10 @@ impl Engine {
                 (Some(b), Some(q)) => (b, q),
                 _ => return Err(bad("instrument assets", i as u64)),
             };
-            let qptl = spec.tick.product_amount(spec.lot).map_err(|_| bad("instrument grid", i as u64))?;
+            let qptl = spec
+                .tick
+                .product_amount(spec.lot)
+                .map_err(|_| bad("instrument grid", i as u64))?;
             let controls = Controls {
                 price_band_bps: r.opt("band", |r| r.u32())?,
                 reference_price: r.opt("reference", |r| r.i64().map(Price))?,
@@ -148,7 +162,8 @@ impl Engine {
                 max_notional: r.opt("max notional", |r| r.i128().map(Amount))?,
             };
             let last_trade = r.opt("last trade", |r| r.i64().map(Price))?;
-            e.symbols.insert(spec.symbol, tradestream_model::InstrumentId(i));
+            e.symbols
+                .insert(spec.symbol, tradestream_model::InstrumentId(i));
             e.instruments.push(Instrument {
                 spec,
                 base,
@@ -162,7 +177,9 @@ impl Engine {
         }
         let n_accounts = r.u32()?;
         for i in 0..n_accounts {
-            let idx = e.accounts.get_or_create(AccountId(r.u64()?), n_assets as usize);
+            let idx = e
+                .accounts
+                .get_or_create(AccountId(r.u64()?), n_assets as usize);
             if idx != i {
                 return Err(bad("duplicate account", i as u64));
             }
@@ -180,7 +197,9 @@ impl Engine {
                 return Err(bad("orders beyond capacity", n_orders as u64));
             }
             let h = e.arena.insert(o);
-            e.books[o.instrument as usize].side_mut(o.side).push_back(&mut e.arena, h.slot);
+            e.books[o.instrument as usize]
+                .side_mut(o.side)
+                .push_back(&mut e.arena, h.slot);
             if let TimeInForce::Gtd(t) = o.tif {
                 e.expiries.push(t.0, o.order_id.0, h);
             }
@@ -203,7 +222,9 @@ impl Engine {
                 Some(oid) => *slots.get(&oid).ok_or(bad("live order", oid))?,
                 None => Handle::CLOSED,
             };
-            if e.accounts.find(acct).is_none() || e.ids.get(e.ids.hash(acct, &id), acct, &id).is_some() {
+            if e.accounts.find(acct).is_none()
+                || e.ids.get(e.ids.hash(acct, &id), acct, &id).is_some()
+            {
                 return Err(bad("client order id", acct.0));
             }
             e.ids.insert_new(e.ids.hash(acct, &id), acct, id, h);
@@ -214,14 +235,23 @@ impl Engine {
 }
 
 fn write_order(w: &mut Writer, o: &Order) {
-    w.u64(o.order_id.0).u32(o.account).u32(o.instrument).str(&o.id);
-    w.u8(o.side as u8).i64(o.price.0).i64(o.qty.0).i64(o.leaves.0);
-    w.opt(match o.tif {
-        TimeInForce::Gtd(t) => Some(t.0),
-        _ => None,
-    }, |w, t| {
-        w.i64(t);
-    });
+    w.u64(o.order_id.0)
+        .u32(o.account)
+        .u32(o.instrument)
+        .str(&o.id);
+    w.u8(o.side as u8)
+        .i64(o.price.0)
+        .i64(o.qty.0)
+        .i64(o.leaves.0);
+    w.opt(
+        match o.tif {
+            TimeInForce::Gtd(t) => Some(t.0),
+            _ => None,
+        },
+        |w, t| {
+            w.i64(t);
+        },
+    );
     w.u8(o.post_only as u8).u8(o.stp as u8).i64(o.entered.0);
 }
 
@@ -239,7 +269,9 @@ fn read_order(r: &mut Reader, accounts: u32, instruments: u32) -> Result<Order, 
         v => return Err(bad("side", v as u64)),
     };
     let (price, qty, leaves) = (Price(r.i64()?), Qty(r.i64()?), Qty(r.i64()?));
-    let tif = r.opt("expire", |r| r.i64())?.map_or(TimeInForce::Gtc, |t| TimeInForce::Gtd(Timestamp(t)));
+    let tif = r
+        .opt("expire", |r| r.i64())?
+        .map_or(TimeInForce::Gtc, |t| TimeInForce::Gtd(Timestamp(t)));
     let post_only = r.u8()? == 1;
     let stp = match r.u8()? {
         0 => SelfTradePrevention::None,

@@ -60,7 +60,17 @@ fn hot_path_allocates_nothing_after_warm_up() {
     COUNTING.store(false, Ordering::SeqCst);
 
     let allocs = ALLOCS.load(Ordering::SeqCst);
-    assert!(warm > 10_000 && measured > 10_000, "the workload must trade: {warm}, {measured}");
-    assert!(engine.open_orders() > 10, "orders must rest: {}", engine.open_orders());
-    assert_eq!(allocs, 0, "{allocs} allocations in {N} commands after warm-up");
+    assert!(
+        warm > 10_000 && measured > 10_000,
+        "the workload must trade: {warm}, {measured}"
+    );
+    assert!(
+        engine.open_orders() > 10,
+        "orders must rest: {}",
+        engine.open_orders()
+    );
+    assert_eq!(
+        allocs, 0,
+        "{allocs} allocations in {N} commands after warm-up"
+    );
 }

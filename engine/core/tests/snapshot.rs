@@ -8,7 +8,10 @@ use support::{pass, random_command, setup, Rng};
 
 #[test]
 fn restored_engine_hashes_and_behaves_the_same() {
-    let config = EngineConfig { capacity: 50_000, ..EngineConfig::default() };
+    let config = EngineConfig {
+        capacity: 50_000,
+        ..EngineConfig::default()
+    };
     let mut live = Engine::new(config);
     let mut sink = Vec::new();
     setup(&mut live, &mut sink);
@@ -48,7 +51,10 @@ fn damaged_snapshots_are_refused_not_misread() {
     let mut bytes = Vec::new();
     e.write_snapshot(&mut bytes);
     for cut in (0..bytes.len()).step_by(97) {
-        assert!(Engine::from_snapshot(&bytes[..cut]).is_err(), "prefix {cut} accepted");
+        assert!(
+            Engine::from_snapshot(&bytes[..cut]).is_err(),
+            "prefix {cut} accepted"
+        );
     }
     let mut wrong = bytes.clone();
     wrong[0] = 9;

@@ -28,7 +28,14 @@ impl Chain {
     }
 
     /// Advances by one command; `scratch` is a reusable buffer (no allocation once it has grown).
-    pub fn advance(&mut self, seq: u64, ts: i64, command: &[u8], events: &[Event], scratch: &mut Vec<u8>) -> Digest {
+    pub fn advance(
+        &mut self,
+        seq: u64,
+        ts: i64,
+        command: &[u8],
+        events: &[Event],
+        scratch: &mut Vec<u8>,
+    ) -> Digest {
         scratch.clear();
         for e in events {
             encode_event(e, scratch);

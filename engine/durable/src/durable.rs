@@ -11,13 +11,16 @@ use std::time::Duration;
 use tradestream_engine::{Engine, EngineConfig};
 use tradestream_journal::snapshot::parse_snapshot_name;
 use tradestream_journal::{
-    DurableWatermark, Entry, FsyncPolicy, JournalConfig, JournalError, JournalReader, JournalSender,
-    JournalThread, JournalWriter, PushError, RecordRef, SkippedSnapshot, Storage,
+    DurableWatermark, Entry, FsyncPolicy, JournalConfig, JournalError, JournalReader,
+    JournalSender, JournalThread, JournalWriter, PushError, RecordRef, SkippedSnapshot, Storage,
     ENTRY_MAX,
 };
 use tradestream_model::{Command, Event, Timestamp};
 
-const _: () = assert!(record::MAX_PAYLOAD <= ENTRY_MAX, "a command record must fit a journal entry");
+const _: () = assert!(
+    record::MAX_PAYLOAD <= ENTRY_MAX,
+    "a command record must fit a journal entry"
+);
 
 /// How the engine is journaled.
 #[derive(Debug, Clone)]
@@ -73,9 +76,17 @@ pub struct DurableEngine {
 /// numbers, and a later recovery would start from that snapshot of a history that no longer
 /// exists (and refuse to start, its chain not matching). This runs before anything new is
 /// appended, so a cut in the middle just repeats it at the next open.
-fn remove_snapshots_after<S: Storage>(storage: &S, dir: &Path, last_seq: u64) -> Result<(), DurableError> {
+fn remove_snapshots_after<S: Storage>(
+    storage: &S,
+    dir: &Path,
+    last_seq: u64,
+) -> Result<(), DurableError> {
     let io = |op: &'static str, path: &Path, source: std::io::Error| {
-        DurableError::Journal(JournalError::Io { op, path: path.to_path_buf(), source })
+        DurableError::Journal(JournalError::Io {
+            op,
+            path: path.to_path_buf(),
+            source,
+        })
     };
     let names = storage.list(dir).map_err(|e| io("list", dir, e))?;
     let mut removed = false;
@@ -96,7 +107,10 @@ impl DurableEngine {
     /// Opens (creating if needed) the journal in `config.journal.dir`, recovers the engine from
     /// the newest valid snapshot and the journal after it (verifying every digest), and starts
     /// the journal and snapshot threads.
-    pub fn open<S>(storage: S, config: DurableConfig) -> Result<(DurableEngine, Recovered), DurableError>
+    pub fn open<S>(
+        storage: S,
+        config: DurableConfig,
+    ) -> Result<(DurableEngine, Recovered), DurableError>
     where
         S: Storage + Clone + Send + 'static,
         S::File: Send,
@@ -107,15 +121,30 @@ impl DurableEngine {
         let created = writer.last_seq() == 0;
         let (mut pos, skipped, replayed, snapshot_seq) = if created {
             let genesis = record::encode_genesis(&config.engine);
-            writer.append_batch(&[RecordRef { seq: 1, kind: KIND_GENESIS, payload: &genesis }])?;
+            writer.append_batch(&[RecordRef {
+                seq: 1,
+                kind: KIND_GENESIS,
+                payload: &genesis,
+            }])?;
             writer.sync()?;
-            let pos = Position { engine: Engine::new(config.engine), chain: Chain::default(), seq: 1 };
+            let pos = Position {
+                engine: Engine::new(config.engine),
+                chain: Chain::default(),
+                seq: 1,
+            };
             (pos, Vec::new(), 0, None)
         } else {
             let reader = JournalReader::open(storage.clone(), dir.clone())?;
             let (mut pos, skipped) = start(&storage, &dir, &reader, u64::MAX, true)?;
             let from = (pos.seq > 1).then_some(pos.seq);
-            let replayed = apply_records(&reader, &mut pos, u64::MAX, true, |_, _, _| {}, |_, _| Ok(()))?;
+            let replayed = apply_records(
+                &reader,
+                &mut pos,
+                u64::MAX,
+                true,
+                |_, _, _| {},
+                |_, _| Ok(()),
+            )?;
             (pos, skipped, replayed, from)
         };
         let recovered = Recovered {
@@ -132,7 +161,12 @@ impl DurableEngine {
             let mut bytes = Vec::new();
             pos.engine.write_snapshot(&mut bytes);
             let replica = Engine::from_snapshot(&bytes).expect("an engine's own snapshot decodes");
-            let plan = SnapshotPlan { storage, dir, every: config.snapshot_every, keep: config.keep_snapshots };
+            let plan = SnapshotPlan {
+                storage,
+                dir,
+                every: config.snapshot_every,
+                keep: config.keep_snapshots,
+            };
             Snapshotter::spawn(replica, plan, watermark.clone())
         });
         if config.prefault {
@@ -162,7 +196,12 @@ impl DurableEngine {
     /// its sequence number; its events may leave the process once [`DurableEngine::durable_seq`]
     /// reaches it. Waits (never drops) while the journal ring is full. After a journal failure
     /// every call fails: the engine has halted.
-    pub fn apply(&mut self, cmd: &Command, ts: Timestamp, sink: &mut Vec<Event>) -> Result<u64, DurableError> {
+    pub fn apply(
+        &mut self,
+        cmd: &Command,
+        ts: Timestamp,
+        sink: &mut Vec<Event>,
+    ) -> Result<u64, DurableError> {
         if let Some(why) = self.watermark.failed() {
             return Err(DurableError::Halted(why));
         }
@@ -170,10 +209,16 @@ impl DurableEngine {
         record::command_bytes(cmd, &mut self.cmd);
         let first = sink.len();
         self.engine.apply(cmd, ts, sink);
-        let chain = self.chain.advance(seq, ts.0, &self.cmd, &sink[first..], &mut self.scratch);
+        let chain = self
+            .chain
+            .advance(seq, ts.0, &self.cmd, &sink[first..], &mut self.scratch);
         record::encode(ts, &chain, &self.cmd, &mut self.payload);
-        let mut entry = Entry::new(seq, KIND_COMMAND, &self.payload).map_err(|e| DurableError::Halted(e.to_string()))?;
-        let sender = self.sender.as_mut().ok_or_else(|| DurableError::Halted("closed".into()))?;
+        let mut entry = Entry::new(seq, KIND_COMMAND, &self.payload)
+            .map_err(|e| DurableError::Halted(e.to_string()))?;
+        let sender = self
+            .sender
+            .as_mut()
+            .ok_or_else(|| DurableError::Halted("closed".into()))?;
         loop {
             match sender.try_push(entry) {
                 Ok(()) => break,
@@ -182,12 +227,21 @@ impl DurableEngine {
                     std::thread::yield_now();
                 }
                 Err(PushError::Halted(_)) => {
-                    return Err(DurableError::Halted(self.watermark.failed().unwrap_or_else(|| "journal stopped".into())))
+                    return Err(DurableError::Halted(
+                        self.watermark
+                            .failed()
+                            .unwrap_or_else(|| "journal stopped".into()),
+                    ))
                 }
             }
         }
         if let Some(s) = self.snapshots.as_mut() {
-            s.push(Feed { seq, ts, chain, command: *cmd });
+            s.push(Feed {
+                seq,
+                ts,
+                chain,
+                command: *cmd,
+            });
         }
         self.next_seq += 1;
         Ok(seq)
@@ -208,7 +262,9 @@ impl DurableEngine {
         loop {
             match self.watermark.wait_for(seq, Duration::from_secs(1)) {
                 Ok(_) => return Ok(()),
-                Err(tradestream_journal::WaitError::Failed(why)) => return Err(DurableError::Halted(why)),
+                Err(tradestream_journal::WaitError::Failed(why)) => {
+                    return Err(DurableError::Halted(why))
+                }
                 Err(_) => continue,
             }
         }

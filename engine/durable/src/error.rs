@@ -30,13 +30,17 @@ pub enum DurableError {
         kind: u8,
     },
     /// Replaying record `seq` produced different events than were journaled.
-    #[error("replay diverged at sequence {seq}: its event digest chain does not match the journal")]
+    #[error(
+        "replay diverged at sequence {seq}: its event digest chain does not match the journal"
+    )]
     Diverged {
         /// First diverging sequence number.
         seq: u64,
     },
     /// The engine state after `seq` differs from a snapshot's state hash.
-    #[error("replay diverged at sequence {seq}: state hash {actual} differs from snapshot's {expected}")]
+    #[error(
+        "replay diverged at sequence {seq}: state hash {actual} differs from snapshot's {expected}"
+    )]
     SnapshotMismatch {
         /// Snapshot sequence number.
         seq: u64,
@@ -54,6 +58,8 @@ pub enum DurableError {
         reason: String,
     },
     /// The journal thread stopped on a write or sync error: the engine halts, nothing more leaves.
-    #[error("the journal failed and the engine halted: {0}; check the disk, then restart to recover")]
+    #[error(
+        "the journal failed and the engine halted: {0}; check the disk, then restart to recover"
+    )]
     Halted(String),
 }

@@ -99,5 +99,9 @@ pub fn decode(payload: &[u8]) -> Result<CommandRecord, RecordError> {
     ts.copy_from_slice(&payload[..8]);
     let mut chain = [0u8; 32];
     chain.copy_from_slice(&payload[8..HEADER_LEN]);
-    Ok(CommandRecord { ts: Timestamp(i64::from_le_bytes(ts)), chain, command: decode_command(&payload[HEADER_LEN..])? })
+    Ok(CommandRecord {
+        ts: Timestamp(i64::from_le_bytes(ts)),
+        chain,
+        command: decode_command(&payload[HEADER_LEN..])?,
+    })
 }

@@ -23,7 +23,11 @@ pub struct ReplayOptions {
 
 impl Default for ReplayOptions {
     fn default() -> Self {
-        ReplayOptions { verify: false, from: 1, to: None }
+        ReplayOptions {
+            verify: false,
+            from: 1,
+            to: None,
+        }
     }
 }
 
@@ -68,21 +72,38 @@ pub(crate) fn start<S: Storage>(
     if use_snapshot {
         let load = load_newest_snapshot(storage, dir)?;
         skipped = load.skipped;
-        if let Some(s) = load.snapshot.filter(|s| s.seq <= limit && s.seq <= reader.last_seq()) {
+        if let Some(s) = load
+            .snapshot
+            .filter(|s| s.seq <= limit && s.seq <= reader.last_seq())
+        {
             return Ok((from_snapshot(s.seq, &s.state_hash, &s.bytes)?, skipped));
         }
     }
     let mut cursor = reader.cursor(1);
-    let genesis = cursor.next_record()?.ok_or(DurableError::NoGenesis(u8::MAX))?;
+    let genesis = cursor
+        .next_record()?
+        .ok_or(DurableError::NoGenesis(u8::MAX))?;
     if genesis.kind != KIND_GENESIS {
         return Err(DurableError::NoGenesis(genesis.kind));
     }
-    let config = record::decode_genesis(genesis.payload).map_err(|source| DurableError::Record { seq: 1, source })?;
-    Ok((Position { engine: Engine::new(config), chain: Chain::default(), seq: 1 }, skipped))
+    let config = record::decode_genesis(genesis.payload)
+        .map_err(|source| DurableError::Record { seq: 1, source })?;
+    Ok((
+        Position {
+            engine: Engine::new(config),
+            chain: Chain::default(),
+            seq: 1,
+        },
+        skipped,
+    ))
 }
 
 /// Snapshot bytes are `chain (32 bytes) | engine snapshot`.
-pub(crate) fn from_snapshot(seq: u64, state_hash: &[u8; 32], bytes: &[u8]) -> Result<Position, DurableError> {
+pub(crate) fn from_snapshot(
+    seq: u64,
+    state_hash: &[u8; 32],
+    bytes: &[u8],
+) -> Result<Position, DurableError> {
     let bad = |reason: String| DurableError::Snapshot { seq, reason };
     if bytes.len() < 32 {
         return Err(bad("shorter than its chain value".into()));
@@ -93,7 +114,11 @@ pub(crate) fn from_snapshot(seq: u64, state_hash: &[u8; 32], bytes: &[u8]) -> Re
     if engine.state_hash() != *state_hash {
         return Err(bad("restored state does not match its state hash".into()));
     }
-    Ok(Position { engine, chain: Chain::from_head(head), seq })
+    Ok(Position {
+        engine,
+        chain: Chain::from_head(head),
+        seq,
+    })
 }
 
 /// Applies the records after `pos.seq` up to `to`, calling `each` with every applied record's
@@ -116,14 +141,22 @@ pub(crate) fn apply_records<S: Storage>(
             break;
         }
         if r.kind != KIND_COMMAND {
-            return Err(DurableError::UnexpectedKind { seq: r.seq, kind: r.kind });
+            return Err(DurableError::UnexpectedKind {
+                seq: r.seq,
+                kind: r.kind,
+            });
         }
-        let rec = record::decode(r.payload).map_err(|source| DurableError::Record { seq: r.seq, source })?;
+        let rec = record::decode(r.payload)
+            .map_err(|source| DurableError::Record { seq: r.seq, source })?;
         events.clear();
         pos.engine.apply(&rec.command, rec.ts, &mut events);
         if verify {
             let cmd = &r.payload[record::HEADER_LEN..];
-            if pos.chain.advance(r.seq, rec.ts.0, cmd, &events, &mut scratch) != rec.chain {
+            if pos
+                .chain
+                .advance(r.seq, rec.ts.0, cmd, &events, &mut scratch)
+                != rec.chain
+            {
                 return Err(DurableError::Diverged { seq: r.seq });
             }
             check_hash(r.seq, &pos.engine)?;
@@ -151,7 +184,13 @@ pub fn replay<S: Storage + Clone>(
     let reader = JournalReader::open(storage.clone(), dir)?;
     let to = opts.to.unwrap_or(u64::MAX).min(reader.last_seq());
     // Without --from, start at genesis so that every record is re-executed.
-    let (mut pos, _) = start(storage, dir, &reader, opts.from.saturating_sub(1), opts.from > 1)?;
+    let (mut pos, _) = start(
+        storage,
+        dir,
+        &reader,
+        opts.from.saturating_sub(1),
+        opts.from > 1,
+    )?;
     let started_after = if pos.seq == 1 { 0 } else { pos.seq };
     let hashes: Vec<(u64, String)> = if opts.verify {
         inspect(storage, dir)?
@@ -184,7 +223,11 @@ pub fn replay<S: Storage + Clone>(
             if let Some((_, expected)) = hashes.iter().find(|(s, _)| *s == seq) {
                 let actual = hex(&engine.state_hash());
                 if actual != *expected {
-                    return Err(DurableError::SnapshotMismatch { seq, expected: expected.clone(), actual });
+                    return Err(DurableError::SnapshotMismatch {
+                        seq,
+                        expected: expected.clone(),
+                        actual,
+                    });
                 }
                 verified += 1;
             }

@@ -40,7 +40,11 @@ pub(crate) struct SnapshotPlan<S> {
 
 impl Snapshotter {
     /// Starts the replica from `replica` (a copy of the engine at its current sequence number).
-    pub fn spawn<S>(replica: Engine, plan: SnapshotPlan<S>, watermark: DurableWatermark) -> Snapshotter
+    pub fn spawn<S>(
+        replica: Engine,
+        plan: SnapshotPlan<S>,
+        watermark: DurableWatermark,
+    ) -> Snapshotter
     where
         S: Storage + Send + 'static,
     {
@@ -73,7 +77,9 @@ impl Snapshotter {
         let thread = self.thread.take();
         drop(self);
         match thread {
-            Some(t) => t.join().map_err(|_| "the snapshot thread panicked".to_string())?,
+            Some(t) => t
+                .join()
+                .map_err(|_| "the snapshot thread panicked".to_string())?,
             None => Err("the snapshot thread could not be started".into()),
         }
     }
@@ -114,8 +120,15 @@ fn run<S: Storage>(
             bytes.clear();
             bytes.extend_from_slice(&feed.chain);
             replica.write_snapshot(&mut bytes);
-            write_snapshot(&plan.storage, &plan.dir, feed.seq, replica.state_hash(), &bytes, plan.keep)
-                .map_err(|e| e.to_string())?;
+            write_snapshot(
+                &plan.storage,
+                &plan.dir,
+                feed.seq,
+                replica.state_hash(),
+                &bytes,
+                plan.keep,
+            )
+            .map_err(|e| e.to_string())?;
         }
     }
 }

@@ -19,7 +19,8 @@ mod support;
 use std::path::Path;
 
 use support::{
-    all_batches, assert_clean_prefix, commands, durable_config, fix_batch_crc, records_in, replay_all, segments, snapshots, verify_opts, BatchLoc, Clean, Stamped, DIR,
+    all_batches, assert_clean_prefix, commands, durable_config, fix_batch_crc, records_in,
+    replay_all, segments, snapshots, verify_opts, BatchLoc, Clean, Stamped, DIR,
 };
 use tradestream_durable::record::KIND_COMMAND;
 use tradestream_durable::{DurableConfig, DurableEngine, DurableError};
@@ -46,11 +47,17 @@ fn journal(config: &DurableConfig, cmds: &[Stamped], wait_every: usize) -> SimDi
 
 /// Recovers `disk` and checks the engine against the clean run; returns the last sequence number.
 fn recover_and_check(disk: &SimDisk, config: &DurableConfig, clean: &Clean, what: &str) -> u64 {
-    let (engine, rec) = DurableEngine::open(disk.clone(), config.clone()).unwrap_or_else(|e| panic!("{what}: recovery refused: {e}"));
+    let (engine, rec) = DurableEngine::open(disk.clone(), config.clone())
+        .unwrap_or_else(|e| panic!("{what}: recovery refused: {e}"));
     let last = rec.last_seq;
-    assert_eq!(engine.engine().state_hash(), clean.hash_at_seq(last), "{what}: state after recovery to {last}");
+    assert_eq!(
+        engine.engine().state_hash(),
+        clean.hash_at_seq(last),
+        "{what}: state after recovery to {last}"
+    );
     engine.close().expect("close");
-    let (summary, derived) = replay_all(disk, verify_opts()).unwrap_or_else(|e| panic!("{what}: verify after recovery: {e}"));
+    let (summary, derived) = replay_all(disk, verify_opts())
+        .unwrap_or_else(|e| panic!("{what}: verify after recovery: {e}"));
     assert_eq!(summary.last_seq, last, "{what}");
     assert_clean_prefix(clean, &derived, last, what);
     last
@@ -62,12 +69,25 @@ fn the_last_batch_cut_at_every_byte_offset_recovers_the_prefix_before_it() {
     for seed in 0..6u64 {
         let n = 40 + seed as usize * 15;
         let cmds = commands(seed, n);
-        let config = durable_config(16384, 64, FsyncPolicy::Batch { records: 16, micros: 200 }, 0, 1);
+        let config = durable_config(
+            16384,
+            64,
+            FsyncPolicy::Batch {
+                records: 16,
+                micros: 200,
+            },
+            0,
+            1,
+        );
         let clean = Clean::run(config.engine, &cmds);
         let disk = journal(&config, &cmds, 7);
         let batches = all_batches(&disk);
         let last = batches.last().expect("batches").clone();
-        assert_eq!(last.last_seq(), n as u64 + 1, "seed {seed}: the last batch ends the journal");
+        assert_eq!(
+            last.last_seq(),
+            n as u64 + 1,
+            "seed {seed}: the last batch ends the journal"
+        );
         let padded_end = last.offset + last.len.div_ceil(512) * 512;
         let end = last.offset + last.len;
         let original = disk.file_bytes(&last.file).expect("segment");
@@ -75,7 +95,12 @@ fn the_last_batch_cut_at_every_byte_offset_recovers_the_prefix_before_it() {
             offsets += 1;
             // A sector never written holds zeros; a file may also just end early.
             for shorten in [false, true] {
-                let what = format!("seed {seed}: last batch (seqs {}..={}) cut at byte {cut} ({})", last.first_seq, last.last_seq(), if shorten { "file shortened" } else { "zeroed" });
+                let what = format!(
+                    "seed {seed}: last batch (seqs {}..={}) cut at byte {cut} ({})",
+                    last.first_seq,
+                    last.last_seq(),
+                    if shorten { "file shortened" } else { "zeroed" }
+                );
                 let torn = disk.fork();
                 if shorten {
                     assert!(torn.set_len_raw(&last.file, cut));
@@ -84,16 +109,34 @@ fn the_last_batch_cut_at_every_byte_offset_recovers_the_prefix_before_it() {
                     assert!(torn.overwrite(&last.file, cut, &zeros));
                 }
                 // Zeroing bytes that were zero already leaves the batch whole.
-                let whole = cut == end || (!shorten && original[cut as usize..end as usize].iter().all(|&b| b == 0));
+                let whole = cut == end
+                    || (!shorten && original[cut as usize..end as usize].iter().all(|&b| b == 0));
                 // Checking every offset in full is slow; the state and events on a sample.
                 if cut % 7 == 0 || whole || cut == last.offset {
                     let got = recover_and_check(&torn, &config, &clean, &what);
-                    let expected = if whole { last.last_seq() } else { last.first_seq - 1 };
+                    let expected = if whole {
+                        last.last_seq()
+                    } else {
+                        last.first_seq - 1
+                    };
                     assert_eq!(got, expected, "{what}");
                 } else {
-                    let (engine, rec) = DurableEngine::open(torn.clone(), config.clone()).unwrap_or_else(|e| panic!("{what}: refused: {e}"));
-                    assert_eq!(rec.last_seq, if whole { last.last_seq() } else { last.first_seq - 1 }, "{what}");
-                    assert_eq!(engine.engine().state_hash(), clean.hash_at_seq(rec.last_seq), "{what}");
+                    let (engine, rec) = DurableEngine::open(torn.clone(), config.clone())
+                        .unwrap_or_else(|e| panic!("{what}: refused: {e}"));
+                    assert_eq!(
+                        rec.last_seq,
+                        if whole {
+                            last.last_seq()
+                        } else {
+                            last.first_seq - 1
+                        },
+                        "{what}"
+                    );
+                    assert_eq!(
+                        engine.engine().state_hash(),
+                        clean.hash_at_seq(rec.last_seq),
+                        "{what}"
+                    );
                     engine.close().expect("close");
                 }
             }
@@ -108,9 +151,14 @@ fn the_last_batch_cut_at_every_byte_offset_recovers_the_prefix_before_it() {
 fn vouched(batches: &[BatchLoc], rng: &mut SimRng) -> Option<BatchLoc> {
     let candidates: Vec<&BatchLoc> = batches
         .iter()
-        .filter(|b| batches.iter().any(|w| w.first_seq > b.last_seq() && (w.durable_seq >= b.first_seq || w.file != b.file)))
+        .filter(|b| {
+            batches.iter().any(|w| {
+                w.first_seq > b.last_seq() && (w.durable_seq >= b.first_seq || w.file != b.file)
+            })
+        })
         .collect();
-    (!candidates.is_empty()).then(|| candidates[rng.below(candidates.len() as u64) as usize].clone())
+    (!candidates.is_empty())
+        .then(|| candidates[rng.below(candidates.len() as u64) as usize].clone())
 }
 
 #[test]
@@ -120,20 +168,53 @@ fn a_bit_flip_in_an_earlier_batch_is_refused_with_file_and_offset() {
         let mut rng = SimRng::new(seed ^ 0xB17);
         let n = rng.range(60, 200) as usize;
         let cmds = commands(seed, n);
-        let policy = if rng.chance(1, 2) { FsyncPolicy::Always } else { FsyncPolicy::Batch { records: 8, micros: 50 } };
-        let config = durable_config([4096, 16384][rng.below(2) as usize], 16, policy, [0, 10][rng.below(2) as usize], 2);
+        let policy = if rng.chance(1, 2) {
+            FsyncPolicy::Always
+        } else {
+            FsyncPolicy::Batch {
+                records: 8,
+                micros: 50,
+            }
+        };
+        let config = durable_config(
+            [4096, 16384][rng.below(2) as usize],
+            16,
+            policy,
+            [0, 10][rng.below(2) as usize],
+            2,
+        );
         let disk = journal(&config, &cmds, rng.range(3, 20) as usize);
-        let Some(victim) = vouched(&all_batches(&disk), &mut rng) else { continue };
+        let Some(victim) = vouched(&all_batches(&disk), &mut rng) else {
+            continue;
+        };
         tried += 1;
         let bit = rng.range(victim.offset * 8, (victim.offset + victim.len) * 8 - 1);
         assert!(disk.flip_bit(&victim.file, bit));
-        let what = format!("seed {seed}: bit {} of byte {} in the batch at {:?} offset {} (seqs {}..={})", bit % 8, bit / 8, victim.file, victim.offset, victim.first_seq, victim.last_seq());
+        let what = format!(
+            "seed {seed}: bit {} of byte {} in the batch at {:?} offset {} (seqs {}..={})",
+            bit % 8,
+            bit / 8,
+            victim.file,
+            victim.offset,
+            victim.first_seq,
+            victim.last_seq()
+        );
         let before = segments(&disk);
         let expect = |e: DurableError, who: &str| match e {
-            DurableError::Journal(JournalError::Corrupt { ref file, offset, .. }) => {
-                assert_eq!((file.as_path(), offset), (victim.file.as_path(), victim.offset), "{what}: {who} named the wrong place: {e}");
+            DurableError::Journal(JournalError::Corrupt {
+                ref file, offset, ..
+            }) => {
+                assert_eq!(
+                    (file.as_path(), offset),
+                    (victim.file.as_path(), victim.offset),
+                    "{what}: {who} named the wrong place: {e}"
+                );
                 let msg = e.to_string();
-                assert!(msg.contains(&victim.offset.to_string()) && msg.contains(victim.file.file_name().unwrap().to_str().unwrap()), "{what}: {who}: {msg}");
+                assert!(
+                    msg.contains(&victim.offset.to_string())
+                        && msg.contains(victim.file.file_name().unwrap().to_str().unwrap()),
+                    "{what}: {who}: {msg}"
+                );
             }
             other => panic!("{what}: {who} should refuse with corruption, got {other}"),
         };
@@ -145,9 +226,17 @@ fn a_bit_flip_in_an_earlier_batch_is_refused_with_file_and_offset() {
             Ok(_) => panic!("{what}: replay accepted a damaged journal"),
             Err(e) => expect(e, "replay --verify"),
         }
-        assert_eq!(segments(&disk), before, "{what}: a refused journal must not be modified");
+        assert_eq!(
+            segments(&disk),
+            before,
+            "{what}: a refused journal must not be modified"
+        );
         match inspect(&disk, Path::new(DIR)).expect("inspect").verdict {
-            Verdict::Corrupt { file, offset, .. } => assert_eq!((file, offset), (victim.file.clone(), victim.offset), "{what}: inspect"),
+            Verdict::Corrupt { file, offset, .. } => assert_eq!(
+                (file, offset),
+                (victim.file.clone(), victim.offset),
+                "{what}: inspect"
+            ),
             v => panic!("{what}: inspect says {v:?}"),
         }
     }
@@ -198,7 +287,8 @@ fn a_tampered_command_is_named_by_its_sequence_number() {
                 }
             }
         }
-        let (batch, seq, payload_offset, price_at) = found[rng.below(found.len() as u64) as usize].clone();
+        let (batch, seq, payload_offset, price_at) =
+            found[rng.below(found.len() as u64) as usize].clone();
         let (field, at) = match rng.below(4) {
             0 => ("ts", rng.below(8) as usize),
             1 => ("chain", 8 + rng.below(32) as usize),
@@ -207,11 +297,20 @@ fn a_tampered_command_is_named_by_its_sequence_number() {
         tamper(&disk, &batch, payload_offset, at, 1);
         let what = format!("seed {seed}: {field} of record {seq} altered (snapshot every {every})");
         // The journal layer sees nothing wrong.
-        assert!(matches!(inspect(&disk, Path::new(DIR)).expect("inspect").verdict, Verdict::Clean { .. }), "{what}: the forged CRC must pass");
+        assert!(
+            matches!(
+                inspect(&disk, Path::new(DIR)).expect("inspect").verdict,
+                Verdict::Clean { .. }
+            ),
+            "{what}: the forged CRC must pass"
+        );
         // Replay without --verify re-executes happily; with it, the chain names the record.
-        replay_all(&disk, tradestream_durable::ReplayOptions::default()).unwrap_or_else(|e| panic!("{what}: plain replay: {e}"));
+        replay_all(&disk, tradestream_durable::ReplayOptions::default())
+            .unwrap_or_else(|e| panic!("{what}: plain replay: {e}"));
         match replay_all(&disk, verify_opts()) {
-            Err(DurableError::Diverged { seq: s }) => assert_eq!(s, seq, "{what}: verify named the wrong record"),
+            Err(DurableError::Diverged { seq: s }) => {
+                assert_eq!(s, seq, "{what}: verify named the wrong record")
+            }
             Err(e) => panic!("{what}: verify failed, but not as a divergence: {e}"),
             Ok(_) => panic!("{what}: verify accepted a tampered journal"),
         }
@@ -220,12 +319,18 @@ fn a_tampered_command_is_named_by_its_sequence_number() {
         let newest_snapshot = snapshots(&disk).first().map_or(0, |s| s.0);
         match DurableEngine::open(disk.clone(), config.clone()) {
             Err(DurableError::Diverged { seq: s }) => {
-                assert!(newest_snapshot < seq, "{what}: recovery from snapshot {newest_snapshot} should not replay it");
+                assert!(
+                    newest_snapshot < seq,
+                    "{what}: recovery from snapshot {newest_snapshot} should not replay it"
+                );
                 assert_eq!(s, seq, "{what}: recovery named the wrong record");
             }
             Err(e) => panic!("{what}: recovery failed, but not as a divergence: {e}"),
             Ok((engine, rec)) => {
-                assert!(rec.snapshot_seq.is_some_and(|s| s >= seq), "{what}: recovery replayed record {seq} without noticing");
+                assert!(
+                    rec.snapshot_seq.is_some_and(|s| s >= seq),
+                    "{what}: recovery replayed record {seq} without noticing"
+                );
                 assert_eq!(engine.engine().state_hash(), clean.hashes[n], "{what}");
                 engine.close().expect("close");
             }
@@ -239,7 +344,16 @@ fn a_damaged_newest_snapshot_falls_back_with_the_same_state() {
         let mut rng = SimRng::new(seed ^ 0x5A4);
         let n = rng.range(80, 200) as usize;
         let cmds = commands(seed, n);
-        let config = durable_config(16384, 64, FsyncPolicy::Batch { records: 8, micros: 100 }, 12, 3);
+        let config = durable_config(
+            16384,
+            64,
+            FsyncPolicy::Batch {
+                records: 8,
+                micros: 100,
+            },
+            12,
+            3,
+        );
         let clean = Clean::run(config.engine, &cmds);
         let disk = journal(&config, &cmds, 10);
         let snaps = snapshots(&disk);
@@ -255,20 +369,42 @@ fn a_damaged_newest_snapshot_falls_back_with_the_same_state() {
                 }
             }
             let what = format!("seed {seed}: newest {damaged} of {snaps:?} damaged");
-            let (engine, rec) = DurableEngine::open(copy.clone(), config.clone()).unwrap_or_else(|e| panic!("{what}: {e}"));
+            let (engine, rec) = DurableEngine::open(copy.clone(), config.clone())
+                .unwrap_or_else(|e| panic!("{what}: {e}"));
             let expected_start = snaps.get(damaged).map(|s| s.0);
-            assert_eq!(rec.snapshot_seq, expected_start, "{what}: started from the wrong snapshot");
-            assert_eq!(rec.skipped_snapshots.len(), damaged, "{what}: {:?}", rec.skipped_snapshots);
+            assert_eq!(
+                rec.snapshot_seq, expected_start,
+                "{what}: started from the wrong snapshot"
+            );
+            assert_eq!(
+                rec.skipped_snapshots.len(),
+                damaged,
+                "{what}: {:?}",
+                rec.skipped_snapshots
+            );
             for ((_, path), skipped) in snaps.iter().zip(&rec.skipped_snapshots) {
                 assert_eq!(&skipped.path, path, "{what}");
             }
             assert_eq!(rec.last_seq, n as u64 + 1, "{what}");
-            assert_eq!(rec.replayed, rec.last_seq - expected_start.unwrap_or(1), "{what}: records replayed");
-            assert_eq!(engine.engine().state_hash(), clean.hashes[n], "{what}: final state");
+            assert_eq!(
+                rec.replayed,
+                rec.last_seq - expected_start.unwrap_or(1),
+                "{what}: records replayed"
+            );
+            assert_eq!(
+                engine.engine().state_hash(),
+                clean.hashes[n],
+                "{what}: final state"
+            );
             engine.close().expect("close");
             // Verification ignores the damaged snapshots and checks the others.
-            let (summary, _) = replay_all(&copy, verify_opts()).unwrap_or_else(|e| panic!("{what}: verify: {e}"));
-            assert_eq!(summary.snapshots_verified as usize, snaps.len() - damaged, "{what}");
+            let (summary, _) =
+                replay_all(&copy, verify_opts()).unwrap_or_else(|e| panic!("{what}: verify: {e}"));
+            assert_eq!(
+                summary.snapshots_verified as usize,
+                snaps.len() - damaged,
+                "{what}"
+            );
             assert_eq!(summary.state_hash, clean.hashes[n], "{what}");
         }
     }
@@ -283,24 +419,44 @@ fn a_snapshot_beyond_the_recovered_journal_is_discarded() {
         let disk = journal(&config, &first, 5);
         // Lose the journal's tail as an `fsync never` power cut can, keeping the snapshots.
         let batches = all_batches(&disk);
-        let keep_to = batches.iter().find(|b| b.first_seq > 70).expect("a batch after 70").clone();
+        let keep_to = batches
+            .iter()
+            .find(|b| b.first_seq > 70)
+            .expect("a batch after 70")
+            .clone();
         let mut bytes = disk.file_bytes(&keep_to.file).expect("segment");
         let from = keep_to.offset as usize;
         bytes[from..].iter_mut().for_each(|b| *b = 0);
         assert!(disk.overwrite(&keep_to.file, 0, &bytes));
-        for b in batches.iter().filter(|b| b.file != keep_to.file && b.first_seq > keep_to.first_seq) {
+        for b in batches
+            .iter()
+            .filter(|b| b.file != keep_to.file && b.first_seq > keep_to.first_seq)
+        {
             let _ = tradestream_journal::Storage::remove(&disk, &b.file);
         }
-        assert!(snapshots(&disk).first().is_some_and(|s| s.0 > keep_to.first_seq), "seed {seed}: a snapshot lies beyond the cut");
+        assert!(
+            snapshots(&disk)
+                .first()
+                .is_some_and(|s| s.0 > keep_to.first_seq),
+            "seed {seed}: a snapshot lies beyond the cut"
+        );
         // Continue with different commands and no snapshots of our own, then reopen.
         let second = commands(seed + 1000, n);
         let mut history = first[..(keep_to.first_seq - 2) as usize].to_vec();
         history.extend_from_slice(&second[history.len()..]);
         let clean = Clean::run(config.engine, &history);
-        let quiet = DurableConfig { snapshot_every: 0, ..config.clone() };
-        let (mut engine, rec) = DurableEngine::open(disk.clone(), quiet.clone()).expect("open after the loss");
+        let quiet = DurableConfig {
+            snapshot_every: 0,
+            ..config.clone()
+        };
+        let (mut engine, rec) =
+            DurableEngine::open(disk.clone(), quiet.clone()).expect("open after the loss");
         assert_eq!(rec.last_seq, keep_to.first_seq - 1, "seed {seed}");
-        assert!(snapshots(&disk).iter().all(|s| s.0 <= rec.last_seq), "seed {seed}: stale snapshots left: {:?}", snapshots(&disk));
+        assert!(
+            snapshots(&disk).iter().all(|s| s.0 <= rec.last_seq),
+            "seed {seed}: stale snapshots left: {:?}",
+            snapshots(&disk)
+        );
         let mut sink = Vec::new();
         for (cmd, ts) in &history[(rec.last_seq - 1) as usize..] {
             engine.apply(cmd, *ts, &mut sink).expect("apply");

@@ -45,9 +45,16 @@ where
     S::File: Send,
 {
     let n = live.events.len();
-    assert_eq!(live.state_hash, clean.hashes[n], "{what}: live run and plain engine");
+    assert_eq!(
+        live.state_hash, clean.hashes[n],
+        "{what}: live run and plain engine"
+    );
     for (seq, evs) in &live.events {
-        assert_eq!(evs.as_slice(), clean.events_of_seq(*seq), "{what}: live events of {seq}");
+        assert_eq!(
+            evs.as_slice(),
+            clean.events_of_seq(*seq),
+            "{what}: live events of {seq}"
+        );
     }
     let (a, ea) = replay_all(&storage, verify_opts()).expect("first replay");
     let (b, eb) = replay_all(&storage, verify_opts()).expect("second replay");
@@ -55,10 +62,21 @@ where
     assert_eq!(ea, live.events, "{what}: replay --verify and the live run");
     assert_eq!(eb, ea, "{what}: two replays");
     assert_eq!(ec, ea, "{what}: replay without --verify");
-    assert_eq!((a.state_hash, a.chain, a.last_seq), (b.state_hash, b.chain, b.last_seq), "{what}: two replays' summaries");
-    assert_eq!((c.state_hash, c.chain), (a.state_hash, a.chain), "{what}: plain replay's summary");
+    assert_eq!(
+        (a.state_hash, a.chain, a.last_seq),
+        (b.state_hash, b.chain, b.last_seq),
+        "{what}: two replays' summaries"
+    );
+    assert_eq!(
+        (c.state_hash, c.chain),
+        (a.state_hash, a.chain),
+        "{what}: plain replay's summary"
+    );
     assert_eq!(a.state_hash, live.state_hash, "{what}: replayed state hash");
-    assert_eq!(a.started_after, 0, "{what}: a full replay starts at genesis");
+    assert_eq!(
+        a.started_after, 0,
+        "{what}: a full replay starts at genesis"
+    );
 
     // From a later sequence number: started from a snapshot when one is old enough, the same
     // events from there on, the same end.
@@ -69,36 +87,83 @@ where
         .iter()
         .filter_map(|name| tradestream_journal::snapshot::parse_snapshot_name(name))
         .collect();
-    assert_eq!(kept.is_empty(), config.snapshot_every == 0, "{what}: snapshots {kept:?}");
+    assert_eq!(
+        kept.is_empty(),
+        config.snapshot_every == 0,
+        "{what}: snapshots {kept:?}"
+    );
     for from in [2, last / 3, last / 2 + 1, last] {
-        let opts = ReplayOptions { verify: true, from, to: None };
-        let (s, e) = replay_all(&storage, opts).unwrap_or_else(|err| panic!("{what}: replay --from {from}: {err}"));
+        let opts = ReplayOptions {
+            verify: true,
+            from,
+            to: None,
+        };
+        let (s, e) = replay_all(&storage, opts)
+            .unwrap_or_else(|err| panic!("{what}: replay --from {from}: {err}"));
         let reported: Vec<_> = e.into_iter().filter(|(seq, _)| *seq >= from).collect();
-        let expected: Vec<_> = live.events.iter().filter(|(seq, _)| *seq >= from).cloned().collect();
+        let expected: Vec<_> = live
+            .events
+            .iter()
+            .filter(|(seq, _)| *seq >= from)
+            .cloned()
+            .collect();
         assert_eq!(reported, expected, "{what}: replay --from {from}");
-        assert!(s.started_after < from, "{what}: --from {from} started after {}", s.started_after);
-        assert_eq!(s.state_hash, live.state_hash, "{what}: replay --from {from}");
+        assert!(
+            s.started_after < from,
+            "{what}: --from {from} started after {}",
+            s.started_after
+        );
+        assert_eq!(
+            s.state_hash, live.state_hash,
+            "{what}: replay --from {from}"
+        );
         // Genesis, or a snapshot before `from` (today only the newest snapshot is considered,
         // so an older one that would do is passed over for genesis: slower, never different).
-        assert!(s.started_after == 0 || kept.contains(&s.started_after), "{what}: --from {from} started after {}, snapshots {kept:?}", s.started_after);
+        assert!(
+            s.started_after == 0 || kept.contains(&s.started_after),
+            "{what}: --from {from} started after {}, snapshots {kept:?}",
+            s.started_after
+        );
         if kept.iter().max().is_some_and(|&newest| newest < from) {
-            assert_eq!(s.started_after, *kept.iter().max().unwrap_or(&0), "{what}: --from {from} should start from the newest snapshot");
+            assert_eq!(
+                s.started_after,
+                *kept.iter().max().unwrap_or(&0),
+                "{what}: --from {from} should start from the newest snapshot"
+            );
         }
     }
     // Up to a sequence number: the state of that prefix.
     for to in [1, 2, last / 2, last] {
-        let opts = ReplayOptions { verify: true, from: 1, to: Some(to) };
-        let (s, _) = replay_all(&storage, opts).unwrap_or_else(|err| panic!("{what}: replay --to {to}: {err}"));
+        let opts = ReplayOptions {
+            verify: true,
+            from: 1,
+            to: Some(to),
+        };
+        let (s, _) = replay_all(&storage, opts)
+            .unwrap_or_else(|err| panic!("{what}: replay --to {to}: {err}"));
         assert_eq!(s.last_seq, to, "{what}: replay --to {to}");
-        assert_eq!(s.state_hash, clean.hash_at_seq(to), "{what}: replay --to {to}");
+        assert_eq!(
+            s.state_hash,
+            clean.hash_at_seq(to),
+            "{what}: replay --to {to}"
+        );
     }
 
     let (engine, rec) = DurableEngine::open(storage, config.clone()).expect("reopen");
     assert_eq!(rec.last_seq, last, "{what}");
-    assert_eq!(engine.engine().state_hash(), live.state_hash, "{what}: recovered state");
-    if config.snapshot_every > 0 {
-        assert_eq!(rec.snapshot_seq, Some(last / config.snapshot_every * config.snapshot_every), "{what}: recovery starts from the newest snapshot");
-    }
+    assert_eq!(
+        engine.engine().state_hash(),
+        live.state_hash,
+        "{what}: recovered state"
+    );
+    let newest = last
+        .checked_div(config.snapshot_every)
+        .map(|k| k * config.snapshot_every)
+        .filter(|&s| s > 0);
+    assert_eq!(
+        rec.snapshot_seq, newest,
+        "{what}: recovery starts from the newest snapshot"
+    );
     engine.close().expect("close");
 }
 
@@ -109,11 +174,26 @@ fn live_run_replays_and_recovery_agree_on_the_simulated_disk() {
         let n = rng.range(50, 400) as usize;
         let cmds = commands(seed, n);
         let every = [0, 9, 40][rng.below(3) as usize];
-        let config = durable_config(8192, 64, FsyncPolicy::Batch { records: 32, micros: 200 }, every, 2);
+        let config = durable_config(
+            8192,
+            64,
+            FsyncPolicy::Batch {
+                records: 32,
+                micros: 200,
+            },
+            every,
+            2,
+        );
         let clean = Clean::run(config.engine, &cmds);
         let disk = SimDisk::new();
         let live = live_run(disk.clone(), &config, &cmds);
-        check_against_live(disk, &config, &live, &clean, &format!("sim seed {seed} (snapshot every {every})"));
+        check_against_live(
+            disk,
+            &config,
+            &live,
+            &clean,
+            &format!("sim seed {seed} (snapshot every {every})"),
+        );
     }
 }
 
@@ -122,12 +202,27 @@ fn live_run_replays_and_recovery_agree_on_real_files() {
     for seed in 0..4u64 {
         let n = 1500;
         let cmds = commands(seed + 100, n);
-        let config = durable_config(1 << 16, 256, FsyncPolicy::Batch { records: 256, micros: 500 }, 200, 2);
+        let config = durable_config(
+            1 << 16,
+            256,
+            FsyncPolicy::Batch {
+                records: 256,
+                micros: 500,
+            },
+            200,
+            2,
+        );
         let clean = Clean::run(config.engine, &cmds);
         let dir = TempDir::new("determinism");
         let storage = FsStorage::new(dir.path());
         let live = live_run(storage.clone(), &config, &cmds);
-        check_against_live(storage, &config, &live, &clean, &format!("files seed {seed}"));
+        check_against_live(
+            storage,
+            &config,
+            &live,
+            &clean,
+            &format!("files seed {seed}"),
+        );
     }
 }
 
@@ -141,9 +236,18 @@ fn different_batching_journals_the_same_records() {
         let la = live_run(da.clone(), &a, &cmds);
         let lb = live_run(db.clone(), &b, &cmds);
         assert_eq!(la.events, lb.events, "seed {seed}: live events");
-        let ra = JournalReader::open(da, DIR).expect("a").read_from(1).expect("records a");
-        let rb = JournalReader::open(db, DIR).expect("b").read_from(1).expect("records b");
+        let ra = JournalReader::open(da, DIR)
+            .expect("a")
+            .read_from(1)
+            .expect("records a");
+        let rb = JournalReader::open(db, DIR)
+            .expect("b")
+            .read_from(1)
+            .expect("records b");
         assert_eq!(ra.len(), 301, "seed {seed}");
-        assert_eq!(ra, rb, "seed {seed}: journaled records (genesis, ts, chain, command) differ");
+        assert_eq!(
+            ra, rb,
+            "seed {seed}: journaled records (genesis, ts, chain, command) differ"
+        );
     }
 }

@@ -69,7 +69,10 @@ impl Grid {
         if n.scale() > AMOUNT_DECIMALS {
             return Err(UnitError::OffGrid);
         }
-        Ok(Grid { mantissa: n.mantissa(), scale: n.scale() })
+        Ok(Grid {
+            mantissa: n.mantissa(),
+            scale: n.scale(),
+        })
     }
 
     /// The step from its parts (`mantissa x 10^-scale`), as stored by [`Grid::parts`].
@@ -101,7 +104,10 @@ impl Grid {
     /// `self x other` in 10^-18 units: the amount one lot costs at one tick.
     pub fn product_amount(self, other: Grid) -> Result<Amount, UnitError> {
         let scale = self.scale + other.scale;
-        let m = self.mantissa.checked_mul(other.mantissa).ok_or(UnitError::Overflow)?;
+        let m = self
+            .mantissa
+            .checked_mul(other.mantissa)
+            .ok_or(UnitError::Overflow)?;
         if scale <= AMOUNT_DECIMALS {
             m.checked_mul(10i128.pow(AMOUNT_DECIMALS - scale))
                 .map(Amount)
@@ -124,7 +130,8 @@ impl Grid {
         // value = vm x 10^-vs; steps = vm x 10^(s - vs) / m.
         let (vm, vs) = (v.mantissa(), v.scale());
         let scaled = if self.scale >= vs {
-            vm.checked_mul(10i128.pow(self.scale - vs)).ok_or(UnitError::Overflow)?
+            vm.checked_mul(10i128.pow(self.scale - vs))
+                .ok_or(UnitError::Overflow)?
         } else {
             let div = 10i128.pow(vs - self.scale);
             if vm % div != 0 {
@@ -211,16 +218,36 @@ mod tests {
         for ok in ["0", "1", "-3", "100.25", "0.0001", "007.50"] {
             assert!(parse(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "-", "1.", ".5", "+1", "1e2", "NaN", "1,5", " 1", "1 ", "--1", "1.2.3"] {
+        for bad in [
+            "", "-", "1.", ".5", "+1", "1e2", "NaN", "1,5", " 1", "1 ", "--1", "1.2.3",
+        ] {
             assert_eq!(parse(bad), Err(DecimalError::Malformed), "{bad}");
         }
-        assert_eq!(parse("123456789012345678901234567890123"), Err(DecimalError::TooLarge));
+        assert_eq!(
+            parse("123456789012345678901234567890123"),
+            Err(DecimalError::TooLarge)
+        );
         // Never rounded onto a grid: 29 or more significant digits are refused.
-        assert_eq!(parse("100.00000000000000000000000000001"), Err(DecimalError::TooLarge));
-        assert_eq!(parse("0.99999999999999999999999999999"), Err(DecimalError::TooLarge));
-        assert_eq!(parse("0.0000000000000000000000000001"), Ok(Decimal::new(1, 28)));
-        assert_eq!(parse("0.00000000000000000000000000001"), Err(DecimalError::TooLarge));
-        assert_eq!(parse("1.50000000000000000000000000000000"), Ok(Decimal::new(15, 1)));
+        assert_eq!(
+            parse("100.00000000000000000000000000001"),
+            Err(DecimalError::TooLarge)
+        );
+        assert_eq!(
+            parse("0.99999999999999999999999999999"),
+            Err(DecimalError::TooLarge)
+        );
+        assert_eq!(
+            parse("0.0000000000000000000000000001"),
+            Ok(Decimal::new(1, 28))
+        );
+        assert_eq!(
+            parse("0.00000000000000000000000000001"),
+            Err(DecimalError::TooLarge)
+        );
+        assert_eq!(
+            parse("1.50000000000000000000000000000000"),
+            Ok(Decimal::new(15, 1))
+        );
     }
 
     #[test]
@@ -243,7 +270,10 @@ mod tests {
     fn grid_rejects_bad_steps() {
         assert_eq!(Grid::new(d("0")), Err(UnitError::NotPositive));
         assert_eq!(Grid::new(d("-0.1")), Err(UnitError::NotPositive));
-        assert_eq!(Grid::new(d("0.0000000000000000001")), Err(UnitError::OffGrid));
+        assert_eq!(
+            Grid::new(d("0.0000000000000000001")),
+            Err(UnitError::OffGrid)
+        );
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Events: what the engine reports, in the order it reports them.
 
 use crate::{
-    AccountId, ClientOrderId, InstrumentId, OrderId, OrderType, Price, Qty, Side, Timestamp, TradeId,
+    AccountId, ClientOrderId, InstrumentId, OrderId, OrderType, Price, Qty, Side, Timestamp,
+    TradeId,
 };
 use thiserror::Error;
 

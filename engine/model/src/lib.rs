@@ -22,4 +22,4 @@ pub use ids::{AccountId, AssetId, InstrumentId, OrderId, Timestamp, TradeId};
 pub use instrument::{InstrumentKind, OptionRight};
 pub use name::{ClientOrderId, NameError, ShortName};
 pub use order::{OrderType, SelfTradePrevention, Side, TimeInForce};
-pub use units::{Amount, Price, Qty, UnitError, AMOUNT_SCALE, AMOUNT_DECIMALS};
+pub use units::{Amount, Price, Qty, UnitError, AMOUNT_DECIMALS, AMOUNT_SCALE};

@@ -37,7 +37,10 @@ impl<const N: usize> FixedStr<N> {
         }
         let mut bytes = [0u8; N];
         bytes[..s.len()].copy_from_slice(s.as_bytes());
-        Ok(FixedStr { len: s.len() as u8, bytes })
+        Ok(FixedStr {
+            len: s.len() as u8,
+            bytes,
+        })
     }
 
     /// The string.
@@ -71,7 +74,10 @@ mod tests {
     #[test]
     fn bounds_are_enforced() {
         assert_eq!(ShortName::new(""), Err(NameError::Empty));
-        assert_eq!(ShortName::new("ABCDEFGHIJKLMNOPQ"), Err(NameError::TooLong(16)));
+        assert_eq!(
+            ShortName::new("ABCDEFGHIJKLMNOPQ"),
+            Err(NameError::TooLong(16))
+        );
         let s = ShortName::new("BTC-USD").unwrap();
         assert_eq!(s.as_str(), "BTC-USD");
         assert_eq!(s, ShortName::new("BTC-USD").unwrap());

@@ -60,7 +60,11 @@ impl Amount {
 
     /// `price x qty` in the quote asset, where `quote_per_tick_lot` is the amount one lot costs at
     /// a price of one tick (`tick x lot` in 10^-18 units).
-    pub fn notional(price: Price, qty: Qty, quote_per_tick_lot: Amount) -> Result<Amount, UnitError> {
+    pub fn notional(
+        price: Price,
+        qty: Qty,
+        quote_per_tick_lot: Amount,
+    ) -> Result<Amount, UnitError> {
         (price.0 as i128)
             .checked_mul(qty.0 as i128)
             .and_then(|v| v.checked_mul(quote_per_tick_lot.0))
@@ -120,7 +124,10 @@ mod tests {
 
     #[test]
     fn notional_is_checked() {
-        assert_eq!(Amount::notional(Price(3), Qty(4), Amount(5)), Ok(Amount(60)));
+        assert_eq!(
+            Amount::notional(Price(3), Qty(4), Amount(5)),
+            Ok(Amount(60))
+        );
         assert_eq!(
             Amount::notional(Price(i64::MAX), Qty(i64::MAX), Amount(AMOUNT_SCALE)),
             Err(UnitError::Overflow)

@@ -21,7 +21,9 @@ fn id(s: &str) -> ClientOrderId {
 
 #[test]
 fn golden_time_command() {
-    let bytes = enc(&Command::Time { ts: Timestamp(0x0102_0304) });
+    let bytes = enc(&Command::Time {
+        ts: Timestamp(0x0102_0304),
+    });
     assert_eq!(bytes, [1, 8, 0x04, 0x03, 0x02, 0x01, 0, 0, 0, 0]);
 }
 
@@ -70,26 +72,72 @@ fn samples() -> Vec<Command> {
     let long_id = id("123456789012345678901234567890123456");
     vec![
         Command::AddInstrument(spec(InstrumentKind::Spot)),
-        Command::AddInstrument(spec(InstrumentKind::DatedFuture { expiry: Timestamp(5) })),
-        Command::AddInstrument(spec(InstrumentKind::Perpetual { funding_interval_ms: 28_800_000 })),
+        Command::AddInstrument(spec(InstrumentKind::DatedFuture {
+            expiry: Timestamp(5),
+        })),
+        Command::AddInstrument(spec(InstrumentKind::Perpetual {
+            funding_interval_ms: 28_800_000,
+        })),
         Command::AddInstrument(spec(InstrumentKind::Option {
             underlying: InstrumentId(3),
             right: OptionRight::Put,
             strike: Price(42),
             expiry: Timestamp(i64::MAX),
         })),
-        Command::AddInstrument(spec(InstrumentKind::Binary { expiry: Timestamp(1) })),
-        Command::AddInstrument(spec(InstrumentKind::ComputeFuture { expiry: Timestamp(2), hours_per_contract: 100 })),
-        Command::Deposit { account: AccountId(u64::MAX >> 1), asset: name("USD"), amount: Amount(i128::MAX) },
-        Command::Withdraw { account: AccountId(1), asset: name("BTC"), amount: Amount(1), id: long_id },
-        Command::Cancel { account: AccountId(1), instrument: None, id: long_id },
-        Command::Amend { account: AccountId(1), instrument: Some(InstrumentId(0)), id: long_id, price: Some(Price(-1)), qty: None },
-        Command::Amend { account: AccountId(1), instrument: Some(InstrumentId(0)), id: long_id, price: None, qty: Some(Qty(3)) },
-        Command::MassCancel { account: AccountId(1), instrument: None },
-        Command::MassCancel { account: AccountId(1), instrument: Some(None) },
-        Command::MassCancel { account: AccountId(1), instrument: Some(Some(InstrumentId(4))) },
+        Command::AddInstrument(spec(InstrumentKind::Binary {
+            expiry: Timestamp(1),
+        })),
+        Command::AddInstrument(spec(InstrumentKind::ComputeFuture {
+            expiry: Timestamp(2),
+            hours_per_contract: 100,
+        })),
+        Command::Deposit {
+            account: AccountId(u64::MAX >> 1),
+            asset: name("USD"),
+            amount: Amount(i128::MAX),
+        },
+        Command::Withdraw {
+            account: AccountId(1),
+            asset: name("BTC"),
+            amount: Amount(1),
+            id: long_id,
+        },
+        Command::Cancel {
+            account: AccountId(1),
+            instrument: None,
+            id: long_id,
+        },
+        Command::Amend {
+            account: AccountId(1),
+            instrument: Some(InstrumentId(0)),
+            id: long_id,
+            price: Some(Price(-1)),
+            qty: None,
+        },
+        Command::Amend {
+            account: AccountId(1),
+            instrument: Some(InstrumentId(0)),
+            id: long_id,
+            price: None,
+            qty: Some(Qty(3)),
+        },
+        Command::MassCancel {
+            account: AccountId(1),
+            instrument: None,
+        },
+        Command::MassCancel {
+            account: AccountId(1),
+            instrument: Some(None),
+        },
+        Command::MassCancel {
+            account: AccountId(1),
+            instrument: Some(Some(InstrumentId(4))),
+        },
         Command::Time { ts: Timestamp(-5) },
-        Command::SetControls { instrument: InstrumentId(1), controls: Controls::default() },
+        Command::SetControls {
+            instrument: InstrumentId(1),
+            controls: Controls::default(),
+        },
         Command::SetControls {
             instrument: InstrumentId(1),
             controls: Controls {
@@ -106,10 +154,17 @@ fn samples() -> Vec<Command> {
 fn every_variant_round_trips_within_the_bound() {
     for cmd in samples() {
         let bytes = enc(&cmd);
-        assert!(bytes.len() <= MAX_COMMAND_LEN, "{} bytes for {cmd:?}", bytes.len());
+        assert!(
+            bytes.len() <= MAX_COMMAND_LEN,
+            "{} bytes for {cmd:?}",
+            bytes.len()
+        );
         assert_eq!(decode_command(&bytes), Ok(cmd));
         for cut in 0..bytes.len() {
-            assert!(decode_command(&bytes[..cut]).is_err(), "prefix {cut} of {cmd:?} decoded");
+            assert!(
+                decode_command(&bytes[..cut]).is_err(),
+                "prefix {cut} of {cmd:?} decoded"
+            );
         }
         let mut longer = bytes.clone();
         longer.push(0);
@@ -127,7 +182,9 @@ fn other_versions_are_refused() {
 fn arb_new() -> impl Strategy<Value = Command> {
     (
         any::<u64>(),
-        proptest::option::of(any::<u32>().prop_filter("not the unlisted marker", |v| *v != u32::MAX)),
+        proptest::option::of(
+            any::<u32>().prop_filter("not the unlisted marker", |v| *v != u32::MAX),
+        ),
         "[a-zA-Z0-9-]{1,36}",
         any::<bool>(),
         any::<bool>(),
@@ -144,11 +201,19 @@ fn arb_new() -> impl Strategy<Value = Command> {
                 instrument: i.map(InstrumentId),
                 id: id(&cid),
                 side: if sell { Side::Sell } else { Side::Buy },
-                order_type: if market { OrderType::Market } else { OrderType::Limit },
+                order_type: if market {
+                    OrderType::Market
+                } else {
+                    OrderType::Limit
+                },
                 price: Price(p),
                 qty: Qty(q),
-                tif: [TimeInForce::Gtc, TimeInForce::Ioc, TimeInForce::Fok, TimeInForce::Gtd(Timestamp(exp))]
-                    [tif as usize],
+                tif: [
+                    TimeInForce::Gtc,
+                    TimeInForce::Ioc,
+                    TimeInForce::Fok,
+                    TimeInForce::Gtd(Timestamp(exp)),
+                ][tif as usize],
                 post_only: po,
                 stp: [
                     SelfTradePrevention::None,

@@ -16,7 +16,9 @@ impl Engine {
         } else if spec.kind != InstrumentKind::Spot {
             Err(EngineError::UnsupportedKind(spec.kind.as_str()))
         } else {
-            spec.tick.product_amount(spec.lot).map_err(|_| EngineError::BadGrid)
+            spec.tick
+                .product_amount(spec.lot)
+                .map_err(|_| EngineError::BadGrid)
         };
         let qptl = match checked {
             Ok(q) => q,

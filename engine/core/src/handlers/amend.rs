@@ -36,7 +36,11 @@ impl Engine {
     ) {
         match self.check_amend(account, instrument, id, price, qty) {
             Ok(plan) => self.apply_amend(plan, sink),
-            Err(reason) => sink.push(Event::Rejected { account, id, reason }),
+            Err(reason) => sink.push(Event::Rejected {
+                account,
+                id,
+                reason,
+            }),
         }
     }
 
@@ -65,7 +69,14 @@ impl Engine {
         // Lowering the quantity at the same price only reduces risk: always allowed.
         let reduces_only = new_price == o.price && new_qty <= o.qty;
         if !reduces_only {
-            check_instrument_controls(&i.controls, i.band(), OrderType::Limit, new_price, new_qty, notional)?;
+            check_instrument_controls(
+                &i.controls,
+                i.band(),
+                OrderType::Limit,
+                new_price,
+                new_qty,
+                notional,
+            )?;
         }
         let crosses = new_price != o.price && self.crosses(inst, o.side, new_price);
         if crosses && o.post_only {
@@ -81,7 +92,16 @@ impl Engine {
         if hold_delta > self.accounts.get(acct).balance(asset).available {
             return Err(RejectReason::InsufficientBalance);
         }
-        Ok(Plan { inst, acct, slot, price: new_price, qty: new_qty, leaves, hold_delta, crosses })
+        Ok(Plan {
+            inst,
+            acct,
+            slot,
+            price: new_price,
+            qty: new_qty,
+            leaves,
+            hold_delta,
+            crosses,
+        })
     }
 
     fn apply_amend(&mut self, p: Plan, sink: &mut impl EventSink) {
@@ -107,7 +127,9 @@ impl Engine {
             sink.push(amended);
             return;
         }
-        self.books[p.inst as usize].side_mut(o.side).unlink(&mut self.arena, p.slot);
+        self.books[p.inst as usize]
+            .side_mut(o.side)
+            .unlink(&mut self.arena, p.slot);
         {
             let m = self.arena.get_mut(p.slot);
             m.price = p.price;
@@ -116,7 +138,9 @@ impl Engine {
         }
         sink.push(amended);
         if !p.crosses {
-            self.books[p.inst as usize].side_mut(o.side).push_back(&mut self.arena, p.slot);
+            self.books[p.inst as usize]
+                .side_mut(o.side)
+                .push_back(&mut self.arena, p.slot);
             return;
         }
         let mut taker = Taker {
@@ -135,9 +159,15 @@ impl Engine {
         match stop.remainder_reason(true) {
             None if stop == Stop::Filled => {
                 self.release_slot(p.slot, p.acct, o.tif);
-                sink.push(Event::Filled { account, id: o.id, instrument: InstrumentId(p.inst) });
+                sink.push(Event::Filled {
+                    account,
+                    id: o.id,
+                    instrument: InstrumentId(p.inst),
+                });
             }
-            None => self.books[p.inst as usize].side_mut(o.side).push_back(&mut self.arena, p.slot),
+            None => self.books[p.inst as usize]
+                .side_mut(o.side)
+                .push_back(&mut self.arena, p.slot),
             Some(reason) => {
                 let (asset, held) = self.hold_of(p.slot);
                 let b = self.accounts.get_mut(p.acct).balance_mut(asset);

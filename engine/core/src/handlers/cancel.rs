@@ -1,7 +1,9 @@
 //! `cancel` and `mass_cancel`.
 
 use crate::{Engine, EventSink};
-use tradestream_model::{AccountId, CancelReason, ClientOrderId, Event, InstrumentId, RejectReason};
+use tradestream_model::{
+    AccountId, CancelReason, ClientOrderId, Event, InstrumentId, RejectReason,
+};
 
 impl Engine {
     /// The (instrument, account, slot) of an open order, or why there is none.
@@ -33,7 +35,11 @@ impl Engine {
     ) {
         match self.find_open(account, instrument, id) {
             Ok((_, _, slot)) => self.close_order(slot, CancelReason::User, sink),
-            Err(reason) => sink.push(Event::Rejected { account, id, reason }),
+            Err(reason) => sink.push(Event::Rejected {
+                account,
+                id,
+                reason,
+            }),
         }
     }
 
@@ -58,7 +64,8 @@ impl Engine {
         slots.clear();
         let a = self.accounts.get(acct);
         slots.extend(
-            a.open_slots(&self.arena).filter(|&s| filter.is_none_or(|i| i == self.arena.get(s).instrument)),
+            a.open_slots(&self.arena)
+                .filter(|&s| filter.is_none_or(|i| i == self.arena.get(s).instrument)),
         );
         for &slot in &slots {
             self.close_order(slot, CancelReason::Mass, sink);

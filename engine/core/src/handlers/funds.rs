@@ -2,10 +2,18 @@
 
 use crate::assets::MAX_SUPPLY;
 use crate::{Engine, EventSink};
-use tradestream_model::{AccountId, Amount, ClientOrderId, EngineError, Event, RejectReason, ShortName};
+use tradestream_model::{
+    AccountId, Amount, ClientOrderId, EngineError, Event, RejectReason, ShortName,
+};
 
 impl Engine {
-    pub(crate) fn deposit(&mut self, account: AccountId, asset: ShortName, amount: Amount, sink: &mut impl EventSink) {
+    pub(crate) fn deposit(
+        &mut self,
+        account: AccountId,
+        asset: ShortName,
+        amount: Amount,
+        sink: &mut impl EventSink,
+    ) {
         let known = self.assets.find(&asset);
         let supply = known.map_or(Amount::ZERO, |a| self.assets.supply(a));
         if supply.checked_add(amount).is_none_or(|s| s > MAX_SUPPLY) {
@@ -28,10 +36,14 @@ impl Engine {
         sink: &mut impl EventSink,
     ) {
         let found = self.assets.find(&asset).zip(self.accounts.find(account));
-        let Some((asset, acct)) = found.filter(|&(asset, acct)| {
-            self.accounts.get(acct).balance(asset).available >= amount
-        }) else {
-            sink.push(Event::Rejected { account, id, reason: RejectReason::InsufficientBalance });
+        let Some((asset, acct)) = found
+            .filter(|&(asset, acct)| self.accounts.get(acct).balance(asset).available >= amount)
+        else {
+            sink.push(Event::Rejected {
+                account,
+                id,
+                reason: RejectReason::InsufficientBalance,
+            });
             return;
         };
         self.accounts.get_mut(acct).balance_mut(asset).available -= amount;

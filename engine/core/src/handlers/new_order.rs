@@ -4,10 +4,12 @@ use crate::arena::{Handle, Order, NIL};
 use crate::matching::{Stop, Taker};
 use crate::{Engine, EventSink};
 use tradestream_model::{
-    Amount, Event, InstrumentId, NewOrder, OrderId, OrderType, RejectReason, Side,
-    TimeInForce, Timestamp,
+    Amount, Event, InstrumentId, NewOrder, OrderId, OrderType, RejectReason, Side, TimeInForce,
+    Timestamp,
 };
-use tradestream_risk::{check_capacity, check_instrument_controls, check_open_orders, market_limit};
+use tradestream_risk::{
+    check_capacity, check_instrument_controls, check_open_orders, market_limit,
+};
 
 /// The outcome of the checks: what acceptance needs without looking it up again.
 struct Checked {
@@ -23,7 +25,11 @@ impl Engine {
     pub(crate) fn new_order(&mut self, o: &NewOrder, ts: Timestamp, sink: &mut impl EventSink) {
         match self.check_new(o) {
             Ok(checked) => self.accept(o, checked, ts, sink),
-            Err(reason) => sink.push(Event::Rejected { account: o.account, id: o.id, reason }),
+            Err(reason) => sink.push(Event::Rejected {
+                account: o.account,
+                id: o.id,
+                reason,
+            }),
         }
     }
 
@@ -63,7 +69,10 @@ impl Engine {
         if o.post_only {
             let would_cross = match o.order_type {
                 OrderType::Limit => self.crosses(inst, o.side, o.price),
-                OrderType::Market => self.books[inst as usize].side(o.side.opposite()).best().is_some(),
+                OrderType::Market => self.books[inst as usize]
+                    .side(o.side.opposite())
+                    .best()
+                    .is_some(),
             };
             if would_cross {
                 return Err(RejectReason::PostOnlyWouldCross);
@@ -77,22 +86,38 @@ impl Engine {
                 Side::Buy => (i.quote, notional),
                 Side::Sell => (i.base, Amount::of_lots(o.qty, i.base_per_lot).ok()),
             };
-            let available = acct.map_or(Amount::ZERO, |a| self.accounts.get(a).balance(asset).available);
+            let available = acct.map_or(Amount::ZERO, |a| {
+                self.accounts.get(a).balance(asset).available
+            });
             if need.is_none_or(|n| n > available) {
                 return Err(RejectReason::InsufficientBalance);
             }
         }
-        Ok(Checked { inst, acct, id_hash, band })
+        Ok(Checked {
+            inst,
+            acct,
+            id_hash,
+            band,
+        })
     }
 
-    fn taker_for(&self, o: &NewOrder, account: u32, band: Option<tradestream_risk::PriceBand>) -> Taker {
+    fn taker_for(
+        &self,
+        o: &NewOrder,
+        account: u32,
+        band: Option<tradestream_risk::PriceBand>,
+    ) -> Taker {
         let market = o.order_type == OrderType::Market;
         Taker {
             account,
             account_id: o.account,
             id: o.id,
             side: o.side,
-            limit: if market { market_limit(o.side, band) } else { o.price },
+            limit: if market {
+                market_limit(o.side, band)
+            } else {
+                o.price
+            },
             remaining: o.qty,
             market,
             banded: market && band.is_some(),
@@ -130,7 +155,11 @@ impl Engine {
         let rests = !taker.market && matches!(o.tif, TimeInForce::Gtc | TimeInForce::Gtd(_));
         let handle = match stop.remainder_reason(rests) {
             None if stop == Stop::Filled => {
-                sink.push(Event::Filled { account: o.account, id: o.id, instrument: InstrumentId(inst) });
+                sink.push(Event::Filled {
+                    account: o.account,
+                    id: o.id,
+                    instrument: InstrumentId(inst),
+                });
                 Handle::CLOSED
             }
             None => self.rest(o, inst, account, order_id, taker.remaining, ts),
@@ -164,7 +193,10 @@ impl Engine {
     ) -> (tradestream_model::AssetId, Amount) {
         let i = &self.instruments[inst as usize];
         match side {
-            Side::Buy => (i.quote, Amount(price.0 as i128 * qty.0 as i128 * i.quote_per_tick_lot.0)),
+            Side::Buy => (
+                i.quote,
+                Amount(price.0 as i128 * qty.0 as i128 * i.quote_per_tick_lot.0),
+            ),
             Side::Sell => (i.base, Amount(qty.0 as i128 * i.base_per_lot.0)),
         }
     }
@@ -194,7 +226,9 @@ impl Engine {
             prev: NIL,
             next: NIL,
         });
-        self.books[inst as usize].side_mut(o.side).push_back(&mut self.arena, h.slot);
+        self.books[inst as usize]
+            .side_mut(o.side)
+            .push_back(&mut self.arena, h.slot);
         self.accounts.link_order(account, h);
         if let TimeInForce::Gtd(expire) = o.tif {
             self.expiries.push(expire.0, order_id.0, h);
@@ -202,4 +236,3 @@ impl Engine {
         h
     }
 }
-

@@ -6,7 +6,10 @@ use tradestream_model::{CancelReason, EngineError, Event, Timestamp};
 impl Engine {
     pub(crate) fn advance_clock(&mut self, ts: Timestamp, sink: &mut impl EventSink) {
         if ts < self.clock {
-            sink.push(Event::Error(EngineError::ClockBackwards { now: self.clock.0, ts: ts.0 }));
+            sink.push(Event::Error(EngineError::ClockBackwards {
+                now: self.clock.0,
+                ts: ts.0,
+            }));
             return;
         }
         self.clock = ts;

@@ -67,13 +67,23 @@ pub fn setup(engine: &mut Engine, sink: &mut Vec<Event>) {
 }
 
 /// One pass of `n` commands with client ids from `first_id`; returns the trades it made.
-pub fn pass(engine: &mut Engine, sink: &mut Vec<Event>, rng: &mut Rng, first_id: u64, n: u64, clock: &mut i64) -> usize {
+pub fn pass(
+    engine: &mut Engine,
+    sink: &mut Vec<Event>,
+    rng: &mut Rng,
+    first_id: u64,
+    n: u64,
+    clock: &mut i64,
+) -> usize {
     let mut seen = 0;
     for k in 0..n {
         let cmd = random_command(rng, first_id, k, clock);
         sink.clear();
         engine.apply(&cmd, Timestamp(*clock), sink);
-        seen += sink.iter().filter(|e| matches!(e, Event::Trade { .. })).count();
+        seen += sink
+            .iter()
+            .filter(|e| matches!(e, Event::Trade { .. }))
+            .count();
     }
     seen
 }
@@ -86,7 +96,11 @@ pub fn random_command(rng: &mut Rng, first_id: u64, k: u64, clock: &mut i64) -> 
         let recent = id(first_id + k.saturating_sub(1 + rng.below(50)));
         let r = rng.below(100);
         if r < 55 {
-            let side = if rng.below(2) == 0 { Side::Buy } else { Side::Sell };
+            let side = if rng.below(2) == 0 {
+                Side::Buy
+            } else {
+                Side::Sell
+            };
             let market = rng.below(20) == 0;
             let tif = match rng.below(10) {
                 0 => TimeInForce::Ioc,
@@ -105,7 +119,11 @@ pub fn random_command(rng: &mut Rng, first_id: u64, k: u64, clock: &mut i64) -> 
                 instrument: inst,
                 id: id(first_id + k),
                 side,
-                order_type: if market { OrderType::Market } else { OrderType::Limit },
+                order_type: if market {
+                    OrderType::Market
+                } else {
+                    OrderType::Limit
+                },
                 price: Price(1000 + rng.below(40) as i64),
                 qty: Qty(1 + rng.below(300) as i64),
                 tif,
@@ -121,13 +139,21 @@ pub fn random_command(rng: &mut Rng, first_id: u64, k: u64, clock: &mut i64) -> 
                 qty: Some(Qty(1 + rng.below(300) as i64)),
             }
         } else if r < 93 {
-            Command::Cancel { account, instrument: inst, id: recent }
+            Command::Cancel {
+                account,
+                instrument: inst,
+                id: recent,
+            }
         } else if r < 95 {
-            Command::MassCancel { account, instrument: Some(inst) }
+            Command::MassCancel {
+                account,
+                instrument: Some(inst),
+            }
         } else {
             *clock += rng.below(5) as i64;
-            Command::Time { ts: Timestamp(*clock) }
+            Command::Time {
+                ts: Timestamp(*clock),
+            }
         }
     }
 }
-

@@ -42,24 +42,50 @@ fn client_id(prefix: char, n: u64) -> ClientOrderId {
     ClientOrderId::new(&format!("{prefix}{n}")).expect("client id")
 }
 
-/// The instruments: `(symbol, base, quote, tick, lot, maker bps, taker bps)`.
-const LISTINGS: [(&str, &str, &str, (i128, u32), (i128, u32), i32, i32); 2] = [
-    ("BTC-USD", "BTC", "USD", (5, 1), (1, 2), -1, 4),
-    ("ETH-BTC", "ETH", "BTC", (1, 3), (1, 1), 0, 2),
+/// An instrument of the generated market: tick and lot as `(mantissa, decimals)`.
+struct Listing {
+    symbol: &'static str,
+    base: &'static str,
+    quote: &'static str,
+    tick: (i128, u32),
+    lot: (i128, u32),
+    maker_fee_bps: i32,
+    taker_fee_bps: i32,
+}
+
+const LISTINGS: [Listing; 2] = [
+    Listing {
+        symbol: "BTC-USD",
+        base: "BTC",
+        quote: "USD",
+        tick: (5, 1),
+        lot: (1, 2),
+        maker_fee_bps: -1,
+        taker_fee_bps: 4,
+    },
+    Listing {
+        symbol: "ETH-BTC",
+        base: "ETH",
+        quote: "BTC",
+        tick: (1, 3),
+        lot: (1, 1),
+        maker_fee_bps: 0,
+        taker_fee_bps: 2,
+    },
 ];
 const ASSETS: [&str; 3] = ["BTC", "USD", "ETH"];
 
 fn listing(i: usize) -> Command {
-    let (symbol, base, quote, tick, lot, maker, taker) = LISTINGS[i];
+    let l = &LISTINGS[i];
     Command::AddInstrument(InstrumentSpec {
-        symbol: name(symbol),
+        symbol: name(l.symbol),
         kind: InstrumentKind::Spot,
-        base: name(base),
-        quote: name(quote),
-        tick: Grid::from_parts(tick.0, tick.1).expect("tick"),
-        lot: Grid::from_parts(lot.0, lot.1).expect("lot"),
-        maker_fee_bps: maker,
-        taker_fee_bps: taker,
+        base: name(l.base),
+        quote: name(l.quote),
+        tick: Grid::from_parts(l.tick.0, l.tick.1).expect("tick"),
+        lot: Grid::from_parts(l.lot.0, l.lot.1).expect("lot"),
+        maker_fee_bps: l.maker_fee_bps,
+        taker_fee_bps: l.taker_fee_bps,
     })
 }
 
@@ -85,14 +111,26 @@ pub fn commands(seed: u64, n: usize) -> Vec<Stamped> {
     for a in 0..ACCOUNTS {
         for asset in ASSETS {
             let amount = Amount(AMOUNT_SCALE * 100_000);
-            push(&mut out, Command::Deposit { account: AccountId(a), asset: name(asset), amount }, ts);
+            push(
+                &mut out,
+                Command::Deposit {
+                    account: AccountId(a),
+                    asset: name(asset),
+                    amount,
+                },
+                ts,
+            );
         }
     }
     while out.len() < n {
         ts += rng.below(3) as i64;
         let account = rng.below(ACCOUNTS);
         let inst = rng.below(LISTINGS.len() as u64) as u32;
-        let instrument = if rng.chance(1, 80) { None } else { Some(InstrumentId(inst)) };
+        let instrument = if rng.chance(1, 80) {
+            None
+        } else {
+            Some(InstrumentId(inst))
+        };
         let used = next_id[account as usize];
         let recent = client_id('o', used.saturating_sub(rng.below(8)));
         let price = |rng: &mut SimRng| Price(980 + rng.below(41) as i64);
@@ -119,13 +157,25 @@ pub fn commands(seed: u64, n: usize) -> Vec<Stamped> {
                 2 => SelfTradePrevention::CancelBoth,
                 _ => SelfTradePrevention::None,
             };
-            let price = if rng.chance(1, 100) { Price(0) } else { price(&mut rng) };
+            let price = if rng.chance(1, 100) {
+                Price(0)
+            } else {
+                price(&mut rng)
+            };
             Command::New(NewOrder {
                 account,
                 instrument,
                 id,
-                side: if rng.chance(1, 2) { Side::Buy } else { Side::Sell },
-                order_type: if market { OrderType::Market } else { OrderType::Limit },
+                side: if rng.chance(1, 2) {
+                    Side::Buy
+                } else {
+                    Side::Sell
+                },
+                order_type: if market {
+                    OrderType::Market
+                } else {
+                    OrderType::Limit
+                },
                 price,
                 qty: qty(&mut rng),
                 tif,
@@ -133,35 +183,65 @@ pub fn commands(seed: u64, n: usize) -> Vec<Stamped> {
                 stp,
             })
         } else if r < 680 {
-            Command::Cancel { account, instrument, id: recent }
+            Command::Cancel {
+                account,
+                instrument,
+                id: recent,
+            }
         } else if r < 800 {
             let (price, qty) = match rng.below(3) {
                 0 => (Some(price(&mut rng)), None),
                 1 => (None, Some(qty(&mut rng))),
                 _ => (Some(price(&mut rng)), Some(qty(&mut rng))),
             };
-            Command::Amend { account, instrument, id: recent, price, qty }
+            Command::Amend {
+                account,
+                instrument,
+                id: recent,
+                price,
+                qty,
+            }
         } else if r < 815 {
             let scope = match rng.below(3) {
                 0 => None,
                 1 => Some(instrument),
                 _ => Some(Some(InstrumentId(inst))),
             };
-            Command::MassCancel { account, instrument: scope }
+            Command::MassCancel {
+                account,
+                instrument: scope,
+            }
         } else if r < 920 {
             if rng.chance(1, 50) {
-                Command::Time { ts: Timestamp(clock - 1) }
+                Command::Time {
+                    ts: Timestamp(clock - 1),
+                }
             } else {
                 clock += rng.below(25) as i64;
-                Command::Time { ts: Timestamp(clock) }
+                Command::Time {
+                    ts: Timestamp(clock),
+                }
             }
         } else if r < 945 {
             let asset = name(ASSETS[rng.below(3) as usize]);
-            Command::Deposit { account, asset, amount: Amount(AMOUNT_SCALE / 100 * (1 + rng.below(10_000) as i128)) }
+            Command::Deposit {
+                account,
+                asset,
+                amount: Amount(AMOUNT_SCALE / 100 * (1 + rng.below(10_000) as i128)),
+            }
         } else if r < 985 {
             let asset = name(ASSETS[rng.below(3) as usize]);
-            let whole = if rng.chance(1, 8) { 10_000_000 } else { 1 + rng.below(500) as i128 };
-            Command::Withdraw { account, asset, amount: Amount(AMOUNT_SCALE * whole), id: client_id('w', rng.below(1_000)) }
+            let whole = if rng.chance(1, 8) {
+                10_000_000
+            } else {
+                1 + rng.below(500) as i128
+            };
+            Command::Withdraw {
+                account,
+                asset,
+                amount: Amount(AMOUNT_SCALE * whole),
+                id: client_id('w', rng.below(1_000)),
+            }
         } else if r < 995 {
             let controls = if rng.chance(1, 3) {
                 Controls::default()
@@ -173,7 +253,10 @@ pub fn commands(seed: u64, n: usize) -> Vec<Stamped> {
                     max_notional: None,
                 }
             };
-            Command::SetControls { instrument: InstrumentId(inst), controls }
+            Command::SetControls {
+                instrument: InstrumentId(inst),
+                controls,
+            }
         } else {
             // Listing a symbol again: an engine error, journaled like any command.
             listing(inst as usize)
@@ -249,28 +332,55 @@ impl Clean {
     }
 }
 
-/// Replays the journal in [`DIR`] of `storage`, returning the summary and `(seq, events)` of
-/// every record.
+/// Events re-derived by a replay: `(seq, events)` of every record applied.
+pub type Derived = Vec<(u64, Vec<Event>)>;
+
+/// Replays the journal in [`DIR`] of `storage`, returning the summary and the events of every
+/// record.
 pub fn replay_all<S: Storage + Clone>(
     storage: &S,
     opts: ReplayOptions,
-) -> Result<(ReplaySummary, Vec<(u64, Vec<Event>)>), tradestream_durable::DurableError> {
+) -> Result<(ReplaySummary, Derived), tradestream_durable::DurableError> {
     let mut got = Vec::new();
-    let summary = replay(storage, Path::new(DIR), &opts, |seq, _, evs| got.push((seq, evs.to_vec())), |_, _| {})?;
+    let summary = replay(
+        storage,
+        Path::new(DIR),
+        &opts,
+        |seq, _, evs| got.push((seq, evs.to_vec())),
+        |_, _| {},
+    )?;
     Ok((summary, got))
 }
 
 /// Replay with verification from genesis.
 pub fn verify_opts() -> ReplayOptions {
-    ReplayOptions { verify: true, from: 1, to: None }
+    ReplayOptions {
+        verify: true,
+        from: 1,
+        to: None,
+    }
 }
 
 /// Asserts that `derived` (from a replay) is exactly the clean run's events of records
 /// `2..=last_seq`, in order; `what` names the case in the failure message.
-pub fn assert_clean_prefix(clean: &Clean, derived: &[(u64, Vec<Event>)], last_seq: u64, what: &str) {
-    assert_eq!(derived.len() as u64, last_seq - 1, "{what}: replay applied {} records, the journal ends at {last_seq}", derived.len());
+pub fn assert_clean_prefix(
+    clean: &Clean,
+    derived: &[(u64, Vec<Event>)],
+    last_seq: u64,
+    what: &str,
+) {
+    assert_eq!(
+        derived.len() as u64,
+        last_seq - 1,
+        "{what}: replay applied {} records, the journal ends at {last_seq}",
+        derived.len()
+    );
     for (seq, evs) in derived {
-        assert_eq!(evs.as_slice(), clean.events_of_seq(*seq), "{what}: replayed events of record {seq} differ from the clean run");
+        assert_eq!(
+            evs.as_slice(),
+            clean.events_of_seq(*seq),
+            "{what}: replayed events of record {seq} differ from the clean run"
+        );
     }
 }
 
@@ -364,7 +474,12 @@ pub fn records_in(batch: &BatchLoc, bytes: &[u8]) -> Vec<RecordLoc> {
         let seq = le_u64(&bytes[p + 4..]);
         let kind = bytes[p + 12];
         let at = p + 13;
-        out.push(RecordLoc { seq, kind, payload_offset: at as u64, payload: bytes[at..at + len].to_vec() });
+        out.push(RecordLoc {
+            seq,
+            kind,
+            payload_offset: at as u64,
+            payload: bytes[at..at + len].to_vec(),
+        });
         p = at + len;
     }
     out
@@ -381,7 +496,12 @@ pub fn fix_batch_crc(bytes: &mut [u8], offset: usize) {
 
 /// Segment files of the journal in [`DIR`] on `disk`, in order, with their bytes.
 pub fn segments(disk: &SimDisk) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut names: Vec<String> = disk.list(Path::new(DIR)).expect("list journal").into_iter().filter(|n| n.ends_with(".seg")).collect();
+    let mut names: Vec<String> = disk
+        .list(Path::new(DIR))
+        .expect("list journal")
+        .into_iter()
+        .filter(|n| n.ends_with(".seg"))
+        .collect();
     names.sort();
     names
         .into_iter()
@@ -395,7 +515,10 @@ pub fn segments(disk: &SimDisk) -> Vec<(PathBuf, Vec<u8>)> {
 
 /// Every batch of the journal on `disk`, in sequence order.
 pub fn all_batches(disk: &SimDisk) -> Vec<BatchLoc> {
-    segments(disk).iter().flat_map(|(p, b)| batches_in(p, b)).collect()
+    segments(disk)
+        .iter()
+        .flat_map(|(p, b)| batches_in(p, b))
+        .collect()
 }
 
 /// Snapshot files of the journal on `disk`, newest first, as `(seq, path)`.
@@ -421,8 +544,13 @@ impl TempDir {
     pub fn new(tag: &str) -> TempDir {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-        let path = std::env::temp_dir().join(format!("tradestream-durable-{tag}-{}-{n}-{nanos}", std::process::id()));
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let path = std::env::temp_dir().join(format!(
+            "tradestream-durable-{tag}-{}-{n}-{nanos}",
+            std::process::id()
+        ));
         std::fs::create_dir_all(&path).expect("create temp dir");
         TempDir(path)
     }
@@ -441,5 +569,11 @@ impl Drop for TempDir {
 
 /// A number from the environment variable `var`, or `default`.
 pub fn env_u64(var: &str, default: u64) -> u64 {
-    std::env::var(var).ok().map(|v| v.parse().unwrap_or_else(|_| panic!("{var} must be an integer, got {v:?}"))).unwrap_or(default)
+    std::env::var(var)
+        .ok()
+        .map(|v| {
+            v.parse()
+                .unwrap_or_else(|_| panic!("{var} must be an integer, got {v:?}"))
+        })
+        .unwrap_or(default)
 }

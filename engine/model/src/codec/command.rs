@@ -27,7 +27,10 @@ pub fn encode_command(cmd: &Command, out: &mut Vec<u8>) {
     w.u8(FORMAT_VERSION);
     match cmd {
         Command::AddInstrument(s) => {
-            w.u8(ADD_INSTRUMENT).str(&s.symbol).str(&s.base).str(&s.quote);
+            w.u8(ADD_INSTRUMENT)
+                .str(&s.symbol)
+                .str(&s.base)
+                .str(&s.quote);
             kind(&mut w, &s.kind);
             for g in [s.tick, s.lot] {
                 let (m, sc) = g.parts();
@@ -35,15 +38,34 @@ pub fn encode_command(cmd: &Command, out: &mut Vec<u8>) {
             }
             w.i32(s.maker_fee_bps).i32(s.taker_fee_bps);
         }
-        Command::Deposit { account, asset, amount } => {
+        Command::Deposit {
+            account,
+            asset,
+            amount,
+        } => {
             w.u8(DEPOSIT).u64(account.0).str(asset).i128(amount.0);
         }
-        Command::Withdraw { account, asset, amount, id } => {
-            w.u8(WITHDRAW).u64(account.0).str(asset).i128(amount.0).str(id);
+        Command::Withdraw {
+            account,
+            asset,
+            amount,
+            id,
+        } => {
+            w.u8(WITHDRAW)
+                .u64(account.0)
+                .str(asset)
+                .i128(amount.0)
+                .str(id);
         }
         Command::New(o) => {
-            w.u8(NEW).u64(o.account.0).u32(inst(o.instrument)).str(&o.id);
-            w.u8(o.side as u8).u8(o.order_type as u8).i64(o.price.0).i64(o.qty.0);
+            w.u8(NEW)
+                .u64(o.account.0)
+                .u32(inst(o.instrument))
+                .str(&o.id);
+            w.u8(o.side as u8)
+                .u8(o.order_type as u8)
+                .i64(o.price.0)
+                .i64(o.qty.0);
             let (tif, expire) = match o.tif {
                 TimeInForce::Gtc => (0, 0),
                 TimeInForce::Ioc => (1, 0),
@@ -52,10 +74,20 @@ pub fn encode_command(cmd: &Command, out: &mut Vec<u8>) {
             };
             w.u8(tif).i64(expire).u8(o.post_only as u8).u8(o.stp as u8);
         }
-        Command::Cancel { account, instrument, id } => {
+        Command::Cancel {
+            account,
+            instrument,
+            id,
+        } => {
             w.u8(CANCEL).u64(account.0).u32(inst(*instrument)).str(id);
         }
-        Command::Amend { account, instrument, id, price, qty } => {
+        Command::Amend {
+            account,
+            instrument,
+            id,
+            price,
+            qty,
+        } => {
             w.u8(AMEND).u64(account.0).u32(inst(*instrument)).str(id);
             w.opt(*price, |w, p| {
                 w.i64(p.0);
@@ -64,7 +96,10 @@ pub fn encode_command(cmd: &Command, out: &mut Vec<u8>) {
                 w.i64(q.0);
             });
         }
-        Command::MassCancel { account, instrument } => {
+        Command::MassCancel {
+            account,
+            instrument,
+        } => {
             w.u8(MASS_CANCEL).u64(account.0);
             w.opt(*instrument, |w, i| {
                 w.u32(inst(i));
@@ -73,7 +108,10 @@ pub fn encode_command(cmd: &Command, out: &mut Vec<u8>) {
         Command::Time { ts } => {
             w.u8(TIME).i64(ts.0);
         }
-        Command::SetControls { instrument, controls: c } => {
+        Command::SetControls {
+            instrument,
+            controls: c,
+        } => {
             w.u8(SET_CONTROLS).u32(instrument.0);
             w.opt(c.price_band_bps, |w, v| {
                 w.u32(v);
@@ -104,16 +142,30 @@ fn kind(w: &mut Writer, k: &InstrumentKind) {
         InstrumentKind::DatedFuture { expiry } => {
             w.u8(1).i64(expiry.0);
         }
-        InstrumentKind::Perpetual { funding_interval_ms } => {
+        InstrumentKind::Perpetual {
+            funding_interval_ms,
+        } => {
             w.u8(2).i64(funding_interval_ms);
         }
-        InstrumentKind::Option { underlying, right, strike, expiry } => {
-            w.u8(3).u32(underlying.0).u8(right as u8).i64(strike.0).i64(expiry.0);
+        InstrumentKind::Option {
+            underlying,
+            right,
+            strike,
+            expiry,
+        } => {
+            w.u8(3)
+                .u32(underlying.0)
+                .u8(right as u8)
+                .i64(strike.0)
+                .i64(expiry.0);
         }
         InstrumentKind::Binary { expiry } => {
             w.u8(4).i64(expiry.0);
         }
-        InstrumentKind::ComputeFuture { expiry, hours_per_contract } => {
+        InstrumentKind::ComputeFuture {
+            expiry,
+            hours_per_contract,
+        } => {
             w.u8(5).i64(expiry.0).u32(hours_per_contract);
         }
     }
@@ -145,7 +197,11 @@ pub fn decode_command(bytes: &[u8]) -> Result<Command, CodecError> {
                 taker_fee_bps: r.i32()?,
             })
         }
-        DEPOSIT => Command::Deposit { account: AccountId(r.u64()?), asset: r.str("asset")?, amount: Amount(r.i128()?) },
+        DEPOSIT => Command::Deposit {
+            account: AccountId(r.u64()?),
+            asset: r.str("asset")?,
+            amount: Amount(r.i128()?),
+        },
         WITHDRAW => Command::Withdraw {
             account: AccountId(r.u64()?),
             asset: r.str("asset")?,
@@ -188,9 +244,24 @@ pub fn decode_command(bytes: &[u8]) -> Result<Command, CodecError> {
                 3 => SelfTradePrevention::CancelBoth,
                 v => return Err(invalid("self-trade prevention", v)),
             };
-            Command::New(NewOrder { account, instrument, id, side, order_type, price, qty, tif, post_only, stp })
+            Command::New(NewOrder {
+                account,
+                instrument,
+                id,
+                side,
+                order_type,
+                price,
+                qty,
+                tif,
+                post_only,
+                stp,
+            })
         }
-        CANCEL => Command::Cancel { account: AccountId(r.u64()?), instrument: read_inst(&mut r)?, id: r.str("id")? },
+        CANCEL => Command::Cancel {
+            account: AccountId(r.u64()?),
+            instrument: read_inst(&mut r)?,
+            id: r.str("id")?,
+        },
         AMEND => Command::Amend {
             account: AccountId(r.u64()?),
             instrument: read_inst(&mut r)?,
@@ -198,8 +269,13 @@ pub fn decode_command(bytes: &[u8]) -> Result<Command, CodecError> {
             price: r.opt("price", |r| r.i64().map(Price))?,
             qty: r.opt("qty", |r| r.i64().map(Qty))?,
         },
-        MASS_CANCEL => Command::MassCancel { account: AccountId(r.u64()?), instrument: r.opt("instrument", read_inst)? },
-        TIME => Command::Time { ts: Timestamp(r.i64()?) },
+        MASS_CANCEL => Command::MassCancel {
+            account: AccountId(r.u64()?),
+            instrument: r.opt("instrument", read_inst)?,
+        },
+        TIME => Command::Time {
+            ts: Timestamp(r.i64()?),
+        },
         SET_CONTROLS => Command::SetControls {
             instrument: InstrumentId(r.u32()?),
             controls: Controls {
@@ -216,7 +292,10 @@ pub fn decode_command(bytes: &[u8]) -> Result<Command, CodecError> {
 }
 
 fn invalid(field: &'static str, value: u8) -> CodecError {
-    CodecError::Invalid { field, value: value as u64 }
+    CodecError::Invalid {
+        field,
+        value: value as u64,
+    }
 }
 
 fn read_inst(r: &mut Reader) -> Result<Option<InstrumentId>, CodecError> {
@@ -227,14 +306,21 @@ fn read_inst(r: &mut Reader) -> Result<Option<InstrumentId>, CodecError> {
 fn grid(r: &mut Reader, field: &'static str) -> Result<Grid, CodecError> {
     let m = r.i128()?;
     let s = r.u8()?;
-    Grid::from_parts(m, s as u32).map_err(|_| CodecError::Invalid { field, value: s as u64 })
+    Grid::from_parts(m, s as u32).map_err(|_| CodecError::Invalid {
+        field,
+        value: s as u64,
+    })
 }
 
 fn read_kind(r: &mut Reader) -> Result<InstrumentKind, CodecError> {
     Ok(match r.u8()? {
         0 => InstrumentKind::Spot,
-        1 => InstrumentKind::DatedFuture { expiry: Timestamp(r.i64()?) },
-        2 => InstrumentKind::Perpetual { funding_interval_ms: r.i64()? },
+        1 => InstrumentKind::DatedFuture {
+            expiry: Timestamp(r.i64()?),
+        },
+        2 => InstrumentKind::Perpetual {
+            funding_interval_ms: r.i64()?,
+        },
         3 => InstrumentKind::Option {
             underlying: InstrumentId(r.u32()?),
             right: match r.u8()? {
@@ -245,8 +331,13 @@ fn read_kind(r: &mut Reader) -> Result<InstrumentKind, CodecError> {
             strike: Price(r.i64()?),
             expiry: Timestamp(r.i64()?),
         },
-        4 => InstrumentKind::Binary { expiry: Timestamp(r.i64()?) },
-        5 => InstrumentKind::ComputeFuture { expiry: Timestamp(r.i64()?), hours_per_contract: r.u32()? },
+        4 => InstrumentKind::Binary {
+            expiry: Timestamp(r.i64()?),
+        },
+        5 => InstrumentKind::ComputeFuture {
+            expiry: Timestamp(r.i64()?),
+            hours_per_contract: r.u32()?,
+        },
         v => return Err(invalid("instrument kind", v)),
     })
 }

@@ -101,7 +101,10 @@ impl<'a> Reader<'a> {
     }
     fn take<const N: usize>(&mut self) -> Result<[u8; N], CodecError> {
         let end = self.pos + N;
-        let bytes = self.buf.get(self.pos..end).ok_or(CodecError::Truncated(N, self.pos))?;
+        let bytes = self
+            .buf
+            .get(self.pos..end)
+            .ok_or(CodecError::Truncated(N, self.pos))?;
         self.pos = end;
         let mut a = [0u8; N];
         a.copy_from_slice(bytes);
@@ -134,17 +137,33 @@ impl<'a> Reader<'a> {
     /// A length byte and a UTF-8 string of at most `N` bytes.
     pub fn str<const N: usize>(&mut self, field: &'static str) -> Result<FixedStr<N>, CodecError> {
         let len = self.u8()? as usize;
-        let bytes = self.buf.get(self.pos..self.pos + len).ok_or(CodecError::Truncated(len, self.pos))?;
+        let bytes = self
+            .buf
+            .get(self.pos..self.pos + len)
+            .ok_or(CodecError::Truncated(len, self.pos))?;
         self.pos += len;
-        let s = std::str::from_utf8(bytes).map_err(|_| CodecError::Invalid { field, value: len as u64 })?;
-        FixedStr::new(s).map_err(|_| CodecError::Invalid { field, value: len as u64 })
+        let s = std::str::from_utf8(bytes).map_err(|_| CodecError::Invalid {
+            field,
+            value: len as u64,
+        })?;
+        FixedStr::new(s).map_err(|_| CodecError::Invalid {
+            field,
+            value: len as u64,
+        })
     }
     /// A presence byte (0 or 1) and, if present, the value.
-    pub fn opt<T>(&mut self, field: &'static str, f: impl FnOnce(&mut Self) -> Result<T, CodecError>) -> Result<Option<T>, CodecError> {
+    pub fn opt<T>(
+        &mut self,
+        field: &'static str,
+        f: impl FnOnce(&mut Self) -> Result<T, CodecError>,
+    ) -> Result<Option<T>, CodecError> {
         match self.u8()? {
             0 => Ok(None),
             1 => f(self).map(Some),
-            v => Err(CodecError::Invalid { field, value: v as u64 }),
+            v => Err(CodecError::Invalid {
+                field,
+                value: v as u64,
+            }),
         }
     }
     /// Fails if bytes are left over.
