@@ -102,3 +102,35 @@ mod tests {
         assert_eq!(median(vec![]), None);
     }
 }
+
+/// `125K`, `1.5M` or a plain number (rates, counts), between 1 and 10G.
+pub fn parse_count(text: &str) -> anyhow::Result<u64> {
+    let t = text.trim();
+    let (digits, scale) = match t.chars().last() {
+        Some('K' | 'k') => (&t[..t.len() - 1], 1e3),
+        Some('M' | 'm') => (&t[..t.len() - 1], 1e6),
+        _ => (t, 1.0),
+    };
+    let value: f64 = anyhow::Context::with_context(digits.parse::<f64>(), || {
+        format!("{text:?}: expected a number with an optional K or M")
+    })?;
+    let n = (value * scale).round();
+    if !(1.0..=1e10).contains(&n) {
+        anyhow::bail!("{text:?} must be between 1 and 10G");
+    }
+    Ok(n as u64)
+}
+
+#[cfg(test)]
+mod parse_tests {
+    use super::parse_count;
+
+    #[test]
+    fn parses_counts_with_suffixes() {
+        assert_eq!(parse_count("125K").ok(), Some(125_000));
+        assert_eq!(parse_count("1.5M").ok(), Some(1_500_000));
+        assert_eq!(parse_count("900").ok(), Some(900));
+        assert!(parse_count("fast").is_err());
+        assert!(parse_count("0").is_err());
+    }
+}

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
 
 /// The open-loop rates of exchange-core's published table, commands per second.
@@ -27,7 +27,7 @@ pub struct EngineArgs {
     pub samples: Option<usize>,
     /// Open-loop rates in commands/s, comma separated, K and M suffixes allowed
     /// [default: 125K,250K,500K,1M,2M,3M,5M,7M,10M, or 1M,5M with --quick].
-    #[arg(long, value_delimiter = ',', value_parser = parse_rate)]
+    #[arg(long, value_delimiter = ',', value_parser = crate::report::parse_count)]
     pub rates: Option<Vec<u64>>,
     /// Workloads to run, comma separated [default: all].
     #[arg(long, value_delimiter = ',', value_enum)]
@@ -181,37 +181,5 @@ impl Settings {
             "seed": self.seed,
             "quick": self.quick,
         })
-    }
-}
-
-/// `125K`, `1M`, `2.5M` or a plain number, as commands per second.
-fn parse_rate(text: &str) -> Result<u64> {
-    let t = text.trim();
-    let (digits, scale) = match t.chars().last() {
-        Some('K' | 'k') => (&t[..t.len() - 1], 1e3),
-        Some('M' | 'm') => (&t[..t.len() - 1], 1e6),
-        _ => (t, 1.0),
-    };
-    let value: f64 = digits
-        .parse()
-        .with_context(|| format!("rate {text:?}: expected a number with an optional K or M"))?;
-    let rate = (value * scale).round();
-    if !(1.0..=1e10).contains(&rate) {
-        bail!("rate {text:?} must be between 1 and 10G commands/s");
-    }
-    Ok(rate as u64)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_rate;
-
-    #[test]
-    fn parses_rates_with_suffixes() {
-        assert_eq!(parse_rate("125K").ok(), Some(125_000));
-        assert_eq!(parse_rate("2.5M").ok(), Some(2_500_000));
-        assert_eq!(parse_rate("900").ok(), Some(900));
-        assert!(parse_rate("fast").is_err());
-        assert!(parse_rate("0").is_err());
     }
 }

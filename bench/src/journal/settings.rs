@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
 
 /// Open-loop rates of the durable-ack measurement (a flat-out row always follows).
@@ -24,7 +24,7 @@ pub struct JournalArgs {
     pub full: bool,
     /// Commands in the journal that replay and recovery read, K and M suffixes allowed
     /// [default: 1M, 10M with --full, 100K with --quick].
-    #[arg(long, value_parser = parse_count)]
+    #[arg(long, value_parser = bench::report::parse_count)]
     pub commands: Option<u64>,
     /// 4 KiB appends timed for the fdatasync floor [default: 2,000, or 300 with --quick].
     #[arg(long)]
@@ -34,7 +34,7 @@ pub struct JournalArgs {
     pub append_secs: Option<f64>,
     /// Open-loop rates of the durable-ack measurement, commands/s, comma separated, K and M
     /// suffixes allowed; a flat-out row is always added [default: 100K,500K].
-    #[arg(long, value_delimiter = ',', value_parser = parse_count)]
+    #[arg(long, value_delimiter = ',', value_parser = bench::report::parse_count)]
     pub ack_rates: Option<Vec<u64>>,
     /// Seconds of sending per ack rate; the flat-out row sends as many commands as the
     /// fastest rate does [default: 2, 0.3 with --quick].
@@ -214,37 +214,5 @@ impl Settings {
             "seed": self.seed,
             "quick": self.quick,
         })
-    }
-}
-
-/// `100K`, `1.5M` or a plain number.
-fn parse_count(text: &str) -> Result<u64> {
-    let t = text.trim();
-    let (digits, scale) = match t.chars().last() {
-        Some('K' | 'k') => (&t[..t.len() - 1], 1e3),
-        Some('M' | 'm') => (&t[..t.len() - 1], 1e6),
-        _ => (t, 1.0),
-    };
-    let value: f64 = digits
-        .parse()
-        .with_context(|| format!("{text:?}: expected a number with an optional K or M"))?;
-    let n = (value * scale).round();
-    if !(1.0..=1e10).contains(&n) {
-        bail!("{text:?} must be between 1 and 10G");
-    }
-    Ok(n as u64)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_count;
-
-    #[test]
-    fn parses_counts_with_suffixes() {
-        assert_eq!(parse_count("100K").ok(), Some(100_000));
-        assert_eq!(parse_count("1.5M").ok(), Some(1_500_000));
-        assert_eq!(parse_count("900").ok(), Some(900));
-        assert!(parse_count("lots").is_err());
-        assert!(parse_count("0").is_err());
     }
 }

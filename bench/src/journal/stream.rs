@@ -9,18 +9,12 @@
 //! journal of 10M commands is translated while it is written rather than all at once. The
 //! setup (instrument and deposits) is journaled like any command, as the engine requires.
 
-use std::collections::HashMap;
-
-use anyhow::{anyhow, Result};
+use anyhow::Result;
 use tradestream_engine::EngineConfig;
-use tradestream_model::decimal::Grid;
-use tradestream_model::{
-    AccountId, Amount, ClientOrderId, Command, InstrumentId, InstrumentKind, InstrumentSpec,
-    NewOrder, OrderType, Price, Qty, SelfTradePrevention, ShortName, Side, TimeInForce, Timestamp,
-    AMOUNT_SCALE,
-};
+use tradestream_model::{Command, Timestamp};
 
-use bench::ops::{self, Op, Tif};
+use bench::ops::Op;
+use bench::venues::tradestream::{setup_commands, Translator};
 use bench::workloads::{exchange_core, Facts, Workload};
 
 /// A command and the sequencer timestamp it is applied with.
@@ -41,7 +35,7 @@ impl Stream {
     /// The exchange-core mix with `warmup` untimed and `measured` further commands.
     pub fn generate(seed: u64, warmup: usize, measured: usize) -> Result<Stream> {
         let workload = exchange_core::generate(seed, warmup, measured);
-        let setup = setup(&workload.universe)?;
+        let setup = setup_commands(&workload.universe)?;
         let places = [&workload.prefill, &workload.warmup, &workload.measured]
             .iter()
             .flat_map(|phase| phase.iter())
@@ -102,122 +96,6 @@ impl Stream {
         let mut all: Vec<Stamped> = self.commands().take(split + measured).collect();
         let measured = all.split_off(split);
         (all, measured)
-    }
-}
-
-fn name(s: &str) -> Result<ShortName> {
-    ShortName::new(s).map_err(|e| anyhow!("name {s}: {e}"))
-}
-
-/// The instruments, and a deposit of both assets for every account: enough for every order
-/// to rest in full at the top price many times over, as in the engine venue's setup.
-fn setup(universe: &ops::Universe) -> Result<Vec<Command>> {
-    let one = Grid::from_parts(1, 0).map_err(|e| anyhow!("grid: {e}"))?;
-    let mut out = Vec::new();
-    for s in 0..universe.symbols {
-        out.push(Command::AddInstrument(InstrumentSpec {
-            symbol: name(&format!("S{s}"))?,
-            kind: InstrumentKind::Spot,
-            base: name("BASE")?,
-            quote: name("USD")?,
-            tick: one,
-            lot: one,
-            maker_fee_bps: 0,
-            taker_fee_bps: 0,
-        }));
-    }
-    // Within the engine's limit on an asset's total (2^120 units of 10^-18).
-    let cap = (1i128 << 118) / AMOUNT_SCALE / i128::from(universe.accounts.max(1));
-    let units =
-        (i128::from(universe.max_price) * i128::from(universe.max_qty) * 1_000_000).clamp(1, cap);
-    let amount = Amount(units * AMOUNT_SCALE);
-    for a in 0..universe.accounts {
-        for asset in ["BASE", "USD"] {
-            out.push(Command::Deposit {
-                account: AccountId(u64::from(a)),
-                asset: name(asset)?,
-                amount,
-            });
-        }
-    }
-    Ok(out)
-}
-
-/// Ops to engine commands, keeping what `Reduce` needs (each order's placed and reduced lots).
-#[derive(Debug, Default)]
-struct Translator {
-    placed: HashMap<u64, (i64, i64)>,
-}
-
-/// The generator's order id in decimal (at most 20 bytes, so it always fits).
-fn client_id(oid: u64) -> ClientOrderId {
-    ClientOrderId::new(&oid.to_string()).expect("a u64 in decimal fits 36 bytes")
-}
-
-impl Translator {
-    fn command(&mut self, op: &Op) -> Command {
-        let instrument = Some(InstrumentId(op.symbol()));
-        match *op {
-            Op::Place {
-                oid,
-                account,
-                side,
-                price,
-                qty,
-                tif,
-                ..
-            } => {
-                self.placed.insert(oid, (qty, 0));
-                Command::New(NewOrder {
-                    account: AccountId(u64::from(account)),
-                    instrument,
-                    id: client_id(oid),
-                    side: match side {
-                        ops::Side::Buy => Side::Buy,
-                        ops::Side::Sell => Side::Sell,
-                    },
-                    order_type: OrderType::Limit,
-                    price: Price(price),
-                    qty: Qty(qty),
-                    tif: match tif {
-                        Tif::Gtc => TimeInForce::Gtc,
-                        Tif::Ioc => TimeInForce::Ioc,
-                    },
-                    post_only: false,
-                    stp: SelfTradePrevention::None,
-                })
-            }
-            Op::Cancel { oid, account, .. } => Command::Cancel {
-                account: AccountId(u64::from(account)),
-                instrument,
-                id: client_id(oid),
-            },
-            Op::Move {
-                oid,
-                account,
-                price,
-                ..
-            } => Command::Amend {
-                account: AccountId(u64::from(account)),
-                instrument,
-                id: client_id(oid),
-                price: Some(Price(price)),
-                qty: None,
-            },
-            Op::Reduce {
-                oid, account, by, ..
-            } => {
-                let entry = self.placed.entry(oid).or_insert((0, 0));
-                entry.1 += by;
-                Command::Amend {
-                    account: AccountId(u64::from(account)),
-                    instrument,
-                    id: client_id(oid),
-                    price: None,
-                    qty: Some(Qty(entry.0 - entry.1)),
-                }
-            }
-        }
     }
 }
 

@@ -10,8 +10,8 @@ use anyhow::{ensure, Result};
 use tradestream_engine::{Engine, EngineConfig};
 use tradestream_model::decimal::{self, Grid};
 use tradestream_model::{
-    AccountId, ClientOrderId, Command, Event, InstrumentId, InstrumentKind, InstrumentSpec,
-    NewOrder, OrderType, Price, Qty, SelfTradePrevention, ShortName, Timestamp,
+    AccountId, Amount, ClientOrderId, Command, Event, InstrumentId, InstrumentKind, InstrumentSpec,
+    NewOrder, OrderType, Price, Qty, SelfTradePrevention, ShortName, Timestamp, AMOUNT_SCALE,
 };
 
 use crate::ops::{Op, Side, Tif, Universe};
@@ -21,8 +21,7 @@ use crate::venue::{Outcome, Venue};
 pub struct TradestreamVenue {
     engine: Engine,
     sink: Vec<Event>,
-    /// Per account: the quantity already placed, to turn a `Reduce` into a new total quantity.
-    placed: std::collections::HashMap<u64, (i64, i64)>,
+    translator: Translator,
 }
 
 fn name(s: &str) -> Result<ShortName> {
@@ -32,6 +31,41 @@ fn name(s: &str) -> Result<ShortName> {
 /// The generator's order id in decimal (at most 20 bytes, so it always fits).
 fn client_id(oid: u64) -> ClientOrderId {
     ClientOrderId::new(&oid.to_string()).expect("a u64 in decimal fits 36 bytes")
+}
+
+/// The commands that list `universe.symbols` instruments (`S<n>`: BASE against USD, tick and
+/// lot 1) and fund every account with both assets: enough for every order to rest in full at the
+/// top price many times over, within the engine's limit on an asset's total (2^120 units of
+/// 10^-18, about 1.3e18 whole units).
+pub fn setup_commands(universe: &Universe) -> Result<Vec<Command>> {
+    let one = Grid::new(decimal::parse("1")?).map_err(|e| anyhow::anyhow!("grid: {e}"))?;
+    let mut out = Vec::new();
+    for s in 0..universe.symbols {
+        out.push(Command::AddInstrument(InstrumentSpec {
+            symbol: name(&format!("S{s}"))?,
+            kind: InstrumentKind::Spot,
+            base: name("BASE")?,
+            quote: name("USD")?,
+            tick: one,
+            lot: one,
+            maker_fee_bps: 0,
+            taker_fee_bps: 0,
+        }));
+    }
+    let per_account_cap = (1i128 << 118) / AMOUNT_SCALE / i128::from(universe.accounts.max(1));
+    let units = (universe.max_price as i128 * universe.max_qty as i128 * 1_000_000)
+        .clamp(1, per_account_cap);
+    let amount = Amount(units * AMOUNT_SCALE);
+    for a in 0..universe.accounts {
+        for asset in ["BASE", "USD"] {
+            out.push(Command::Deposit {
+                account: AccountId(a as u64),
+                asset: name(asset)?,
+                amount,
+            });
+        }
+    }
+    Ok(out)
 }
 
 impl Venue for TradestreamVenue {
@@ -50,42 +84,14 @@ impl Venue for TradestreamVenue {
             levels_per_side: 64,
         });
         let mut sink = Vec::with_capacity(1 << 16);
-        let one = Grid::new(decimal::parse("1")?).map_err(|e| anyhow::anyhow!("grid: {e}"))?;
-        for s in 0..universe.symbols {
-            let spec = InstrumentSpec {
-                symbol: name(&format!("S{s}"))?,
-                kind: InstrumentKind::Spot,
-                base: name("BASE")?,
-                quote: name("USD")?,
-                tick: one,
-                lot: one,
-                maker_fee_bps: 0,
-                taker_fee_bps: 0,
-            };
-            engine.apply(&Command::AddInstrument(spec), Timestamp(0), &mut sink);
-        }
-        // Enough for every order to rest in full at the top price, many times over, within the
-        // engine's limit on an asset's total (2^120 units of 10^-18, about 1.3e18 whole units).
-        let per_account_cap =
-            (1i128 << 118) / 1_000_000_000_000_000_000 / i128::from(universe.accounts.max(1));
-        let units = (universe.max_price as i128 * universe.max_qty as i128 * 1_000_000)
-            .clamp(1, per_account_cap);
-        let amount = decimal::amount(units.into()).map_err(|e| anyhow::anyhow!("amount: {e}"))?;
-        for a in 0..universe.accounts {
-            for asset in ["BASE", "USD"] {
-                let cmd = Command::Deposit {
-                    account: AccountId(a as u64),
-                    asset: name(asset)?,
-                    amount,
-                };
-                engine.apply(&cmd, Timestamp(0), &mut sink);
-            }
+        for cmd in setup_commands(universe)? {
+            engine.apply(&cmd, Timestamp(0), &mut sink);
         }
         ensure!(sink.is_empty(), "setup produced events: {:?}", sink.first());
         Ok(TradestreamVenue {
             engine,
             sink,
-            placed: Default::default(),
+            translator: Translator::default(),
         })
     }
 
@@ -96,7 +102,7 @@ impl Venue for TradestreamVenue {
             .count();
         self.engine.reserve_client_ids(places);
         self.engine.prefault();
-        Ok(ops.iter().map(|op| self.translate(op)).collect())
+        Ok(ops.iter().map(|op| self.translator.command(op)).collect())
     }
 
     fn apply(&mut self, command: &Command) -> Outcome {
@@ -109,8 +115,16 @@ impl Venue for TradestreamVenue {
     }
 }
 
-impl TradestreamVenue {
-    fn translate(&mut self, op: &Op) -> Command {
+/// Ops to engine commands, keeping what `Reduce` needs (each order's placed and reduced lots:
+/// an amend's `qty` is the new total quantity).
+#[derive(Debug, Default)]
+pub struct Translator {
+    placed: std::collections::HashMap<u64, (i64, i64)>,
+}
+
+impl Translator {
+    /// The engine command for one op.
+    pub fn command(&mut self, op: &Op) -> Command {
         let instrument = Some(InstrumentId(op.symbol()));
         match *op {
             Op::Place {
