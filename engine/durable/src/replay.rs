@@ -6,7 +6,9 @@ use crate::record::{self, KIND_COMMAND, KIND_GENESIS};
 use crate::DurableError;
 use std::path::Path;
 use tradestream_engine::Engine;
-use tradestream_journal::{inspect, load_newest_snapshot, JournalReader, SkippedSnapshot, Storage};
+use tradestream_journal::{
+    load_snapshot_at_or_before, snapshot_hashes, JournalReader, SkippedSnapshot, Storage,
+};
 use tradestream_model::Event;
 
 /// What to replay.
@@ -70,12 +72,9 @@ pub(crate) fn start<S: Storage>(
 ) -> Result<(Position, Vec<SkippedSnapshot>), DurableError> {
     let mut skipped = Vec::new();
     if use_snapshot {
-        let load = load_newest_snapshot(storage, dir)?;
+        let load = load_snapshot_at_or_before(storage, dir, limit.min(reader.last_seq()))?;
         skipped = load.skipped;
-        if let Some(s) = load
-            .snapshot
-            .filter(|s| s.seq <= limit && s.seq <= reader.last_seq())
-        {
+        if let Some(s) = load.snapshot {
             return Ok((from_snapshot(s.seq, &s.state_hash, &s.bytes)?, skipped));
         }
     }
@@ -193,10 +192,9 @@ pub fn replay<S: Storage + Clone>(
     )?;
     let started_after = if pos.seq == 1 { 0 } else { pos.seq };
     let hashes: Vec<(u64, String)> = if opts.verify {
-        inspect(storage, dir)?
-            .snapshots
+        snapshot_hashes(storage, dir)?
             .into_iter()
-            .filter_map(|s| Some((s.seq, s.state_hash_hex?)))
+            .map(|(seq, h)| (seq, hex(&h)))
             .collect()
     } else {
         Vec::new()

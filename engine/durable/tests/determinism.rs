@@ -117,20 +117,17 @@ where
             s.state_hash, live.state_hash,
             "{what}: replay --from {from}"
         );
-        // Genesis, or a snapshot before `from` (today only the newest snapshot is considered,
-        // so an older one that would do is passed over for genesis: slower, never different).
-        assert!(
-            s.started_after == 0 || kept.contains(&s.started_after),
-            "{what}: --from {from} started after {}, snapshots {kept:?}",
-            s.started_after
+        // The newest kept snapshot at or before `from - 1`, or genesis when there is none.
+        let expected = kept
+            .iter()
+            .copied()
+            .filter(|&k| k < from)
+            .max()
+            .unwrap_or(0);
+        assert_eq!(
+            s.started_after, expected,
+            "{what}: --from {from} should start after the newest snapshot before it ({kept:?})"
         );
-        if kept.iter().max().is_some_and(|&newest| newest < from) {
-            assert_eq!(
-                s.started_after,
-                *kept.iter().max().unwrap_or(&0),
-                "{what}: --from {from} should start from the newest snapshot"
-            );
-        }
     }
     // Up to a sequence number: the state of that prefix.
     for to in [1, 2, last / 2, last] {

@@ -72,7 +72,10 @@ pub use error::JournalError;
 pub use inspect::{inspect, Inspection, SegmentSummary, SnapshotSummary, Verdict};
 pub use reader::{Cursor, JournalReader};
 pub use recovery::{recover, RecoveryReport, SegmentInfo};
-pub use snapshot::{load_newest_snapshot, write_snapshot, SkippedSnapshot, Snapshot, SnapshotLoad};
+pub use snapshot::{
+    load_newest_snapshot, load_snapshot_at_or_before, snapshot_hashes, write_snapshot,
+    SkippedSnapshot, Snapshot, SnapshotLoad,
+};
 pub use storage::{FsStorage, Storage, StorageFile};
 pub use thread::{
     DurableWatermark, Entry, EntryTooLarge, JournalSender, JournalThread, PushError, WaitError,

@@ -215,13 +215,26 @@ pub fn write_snapshot<S: Storage>(
 /// Loads the newest valid snapshot in `dir`, skipping (and reporting) corrupt ones. A missing
 /// directory or no valid snapshot gives `snapshot: None`: replay from the journal's start.
 pub fn load_newest_snapshot<S: Storage>(storage: &S, dir: &Path) -> Result<SnapshotLoad> {
+    load_snapshot_at_or_before(storage, dir, u64::MAX)
+}
+
+/// Loads the newest valid snapshot whose sequence number is at most `limit`, skipping (and
+/// reporting) corrupt ones on the way; newer snapshots are not read.
+pub fn load_snapshot_at_or_before<S: Storage>(
+    storage: &S,
+    dir: &Path,
+    limit: u64,
+) -> Result<SnapshotLoad> {
     let names = match storage.list(dir) {
         Ok(n) => n,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(SnapshotLoad::default()),
         Err(e) => return Err(JournalError::io("list", dir, e)),
     };
     let mut load = SnapshotLoad::default();
-    for (seq, name) in snapshot_files(&names) {
+    for (seq, name) in snapshot_files(&names)
+        .into_iter()
+        .filter(|(seq, _)| *seq <= limit)
+    {
         let path = dir.join(name);
         let data = crate::recovery::read_file(storage, &path)?;
         match decode_snapshot(&data, seq) {
@@ -233,6 +246,24 @@ pub fn load_newest_snapshot<S: Storage>(storage: &S, dir: &Path) -> Result<Snaps
         }
     }
     Ok(load)
+}
+
+/// The sequence number and state hash of every valid snapshot in `dir`, newest first, reading
+/// only the snapshot files (no journal segment).
+pub fn snapshot_hashes<S: Storage>(storage: &S, dir: &Path) -> Result<Vec<(u64, [u8; 32])>> {
+    let names = match storage.list(dir) {
+        Ok(n) => n,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(JournalError::io("list", dir, e)),
+    };
+    let mut out = Vec::new();
+    for (seq, name) in snapshot_files(&names) {
+        let data = crate::recovery::read_file(storage, &dir.join(name))?;
+        if let Ok(s) = decode_snapshot(&data, seq) {
+            out.push((s.seq, s.state_hash));
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
