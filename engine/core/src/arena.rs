@@ -55,6 +55,28 @@ pub struct Order {
     pub next: u32,
 }
 
+impl Order {
+    /// An order with every field empty: the filler of unused slots, and a base for tests.
+    pub fn blank() -> Order {
+        Order {
+            order_id: OrderId(0),
+            account: NIL,
+            instrument: 0,
+            id: ClientOrderId::new("-").expect("a one-byte id fits"),
+            side: Side::Buy,
+            price: Price(0),
+            qty: Qty(0),
+            leaves: Qty(0),
+            tif: TimeInForce::Gtc,
+            post_only: false,
+            stp: SelfTradePrevention::None,
+            entered: Timestamp(0),
+            prev: NIL,
+            next: NIL,
+        }
+    }
+}
+
 /// Cache-line aligned so that an order spans as few lines as possible.
 #[repr(align(64))]
 struct Slot {
@@ -84,7 +106,8 @@ impl Arena {
 
     /// Writes every slot up to the capacity and puts them all on the free list, so that no page
     /// of the arena is first touched on the hot path.
-    pub fn prefault(&mut self, blank: Order) {
+    pub fn prefault(&mut self) {
+        let blank = Order::blank();
         while self.slots.len() < self.capacity as usize {
             // Slots beyond the current length were never handed out, so none is on the free list.
             self.free.push(self.slots.len() as u32);
@@ -161,19 +184,10 @@ mod tests {
     fn order(n: u64) -> Order {
         Order {
             order_id: OrderId(n),
-            account: 0,
-            instrument: 0,
-            id: ClientOrderId::new("x").unwrap(),
-            side: Side::Buy,
             price: Price(1),
             qty: Qty(1),
             leaves: Qty(1),
-            tif: TimeInForce::Gtc,
-            post_only: false,
-            stp: SelfTradePrevention::None,
-            entered: Timestamp(0),
-            prev: NIL,
-            next: NIL,
+            ..Order::blank()
         }
     }
 

@@ -211,24 +211,16 @@ impl Book {
 mod tests {
     use super::*;
     use crate::arena::Order;
-    use tradestream_model::{ClientOrderId, OrderId, SelfTradePrevention, TimeInForce, Timestamp};
+    use tradestream_model::OrderId;
 
     fn add(arena: &mut Arena, side: &mut BookSide, n: u64, price: i64, qty: i64) -> u32 {
         let h = arena.insert(Order {
             order_id: OrderId(n),
-            account: 0,
-            instrument: 0,
-            id: ClientOrderId::new("x").unwrap(),
             side: if side.bid { Side::Buy } else { Side::Sell },
             price: Price(price),
             qty: Qty(qty),
             leaves: Qty(qty),
-            tif: TimeInForce::Gtc,
-            post_only: false,
-            stp: SelfTradePrevention::None,
-            entered: Timestamp(0),
-            prev: NIL,
-            next: NIL,
+            ..Order::blank()
         });
         side.push_back(arena, h.slot);
         h.slot

@@ -10,8 +10,7 @@ use crate::instruments::Instrument;
 use crate::{EngineConfig, EventSink};
 use rustc_hash::FxHashMap;
 use tradestream_model::{
-    Amount, AssetId, CancelReason, ClientOrderId, Command, Event, InstrumentId, ShortName, Side,
-    TimeInForce, Timestamp,
+    Amount, AssetId, CancelReason, Command, Event, InstrumentId, ShortName, TimeInForce, Timestamp,
 };
 
 /// The matching engine. One thread owns it; every state change goes through [`Engine::apply`].
@@ -69,23 +68,7 @@ impl Engine {
     /// system never faults a fresh page in on the hot path. Costs start-up time in proportion to
     /// the configured capacity; servers and benchmarks call it, short simulations need not.
     pub fn prefault(&mut self) {
-        let blank = crate::arena::Order {
-            order_id: tradestream_model::OrderId(0),
-            account: crate::arena::NIL,
-            instrument: 0,
-            id: ClientOrderId::new("-").expect("a one-byte id fits"),
-            side: Side::Buy,
-            price: tradestream_model::Price(0),
-            qty: tradestream_model::Qty(0),
-            leaves: tradestream_model::Qty(0),
-            tif: TimeInForce::Gtc,
-            post_only: false,
-            stp: tradestream_model::SelfTradePrevention::None,
-            entered: Timestamp(0),
-            prev: crate::arena::NIL,
-            next: crate::arena::NIL,
-        };
-        self.arena.prefault(blank);
+        self.arena.prefault();
         self.expiries.prefault();
         self.ids.prefault();
     }
