@@ -5,4 +5,5 @@
 //! optionally journaled; [`replay`] re-executes and verifies a journal.
 
 pub mod replay;
+pub mod serve;
 pub mod simulate;

@@ -32,6 +32,17 @@ enum Fsync {
 
 #[derive(Subcommand)]
 enum Cmd {
+    /// Run the exchange: the journaled engine on its own thread, the WebSocket gateway
+    /// (docs/ws-api.md), /health and /metrics. With no --config it runs on embedded defaults
+    /// (demo instruments, funded demo accounts and keys, data under ./data).
+    Serve {
+        /// TOML config laid over the embedded defaults (see src/serve/default.toml).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Print the embedded default config and exit.
+        #[arg(long)]
+        print_default_config: bool,
+    },
     /// Run the engine with no network: JSON Lines commands in, JSON Lines events out
     /// (see docs/simulate.md).
     Simulate {
@@ -105,6 +116,16 @@ enum JournalCmd {
 
 fn main() -> Result<()> {
     match Cli::parse().command {
+        Cmd::Serve {
+            config,
+            print_default_config,
+        } => {
+            if print_default_config {
+                print!("{}", tradestream::serve::config::DEFAULT_TOML);
+                return Ok(());
+            }
+            tradestream::serve::run(config.as_deref())?;
+        }
         Cmd::Simulate {
             input,
             max_open_orders,

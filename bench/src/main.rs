@@ -4,6 +4,7 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 
 mod journal;
+mod ws;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -23,11 +24,15 @@ enum Command {
     Engine(bench::engine::EngineArgs),
     /// Journal: fdatasync floor, appends/s, durable-ack latency, replay and recovery speed.
     Journal(journal::JournalArgs),
+    /// WebSocket wire to wire: order entry open loop in fast and durable ack, market-data
+    /// fan-out, against a loopback TCP echo and fdatasync measured in the same run.
+    Ws(ws::WsArgs),
 }
 
 fn main() -> Result<()> {
     match Cli::parse().command {
         Command::Engine(args) => bench::engine::run(&args),
         Command::Journal(args) => journal::run(&args),
+        Command::Ws(args) => ws::run(&args),
     }
 }

@@ -71,6 +71,17 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A required boolean.
+    pub fn bool(&self, key: &str) -> Result<bool, FieldError> {
+        self.opt_bool(key)?.ok_or_else(|| Self::missing(key))
+    }
+
+    /// A required integer within `lo..=hi`.
+    pub fn int_in(&self, key: &str, lo: i64, hi: i64) -> Result<i64, FieldError> {
+        self.opt_int_in(key, lo, hi)?
+            .ok_or_else(|| Self::missing(key))
+    }
+
     /// An optional boolean.
     pub fn opt_bool(&self, key: &str) -> Result<Option<bool>, FieldError> {
         match self.get(key) {

@@ -71,6 +71,11 @@ impl<'a> Obj<'a> {
         self
     }
 
+    fn bool(&mut self, k: &str, v: bool) -> &mut Self {
+        let _ = write!(self.key(k), "{v}");
+        self
+    }
+
     fn raw(&mut self, k: &str, v: &[u8]) -> &mut Self {
         self.key(k).extend_from_slice(v);
         self
@@ -187,6 +192,31 @@ pub fn event(out: &mut Vec<u8>, seq: u64, e: &Event, engine: &Engine) {
             Obj::start(out, seq, "filled")
                 .int("account", acct(*account))
                 .str("id", cid.as_str())
+                .end();
+        }
+        Event::Halted { instrument, halted } => {
+            let (sym, _, _) = grids(*instrument);
+            Obj::start(out, seq, "halted")
+                .str("symbol", sym.as_str())
+                .bool("halted", *halted)
+                .end();
+        }
+        Event::FeesChanged {
+            instrument,
+            maker_fee_bps,
+            taker_fee_bps,
+        } => {
+            let (sym, _, _) = grids(*instrument);
+            Obj::start(out, seq, "fees_changed")
+                .str("symbol", sym.as_str())
+                .int("maker_fee_bps", maker_fee_bps)
+                .int("taker_fee_bps", taker_fee_bps)
+                .end();
+        }
+        Event::KillSwitch { account, on } => {
+            Obj::start(out, seq, "kill_switch")
+                .int("account", acct(*account))
+                .bool("on", *on)
                 .end();
         }
         Event::Error(err) => error(out, seq, &err.to_string()),

@@ -94,6 +94,22 @@ pub fn parse_line(line: &[u8], engine: &Engine) -> Result<Input, FieldError> {
             ts: Timestamp(f.int("ts")?),
         },
         "controls" => controls(&f, engine)?,
+        "halt" | "resume" => Command::Halt {
+            instrument: known_symbol(&f, engine)?,
+            halted: op == "halt",
+        },
+        "kill_switch" => Command::KillSwitch {
+            account: f.account()?,
+            on: f.bool("on")?,
+        },
+        "set_fees" => Command::SetFees {
+            instrument: known_symbol(&f, engine)?,
+            maker_fee_bps: required_fee(&f, "maker_fee_bps")?,
+            taker_fee_bps: required_fee(&f, "taker_fee_bps")?,
+        },
+        "disconnect" => Command::Disconnect {
+            account: f.account()?,
+        },
         "balance" => return Ok(Input::Balance(f.account()?)),
         "fees" => return Ok(Input::Fees),
         "book" => {
@@ -134,6 +150,10 @@ fn positive_amount(f: &Fields, key: &str) -> Result<Amount, FieldError> {
 
 fn fee(f: &Fields, key: &str) -> Result<i32, FieldError> {
     Ok(f.opt_int_in(key, -10_000, 10_000)?.unwrap_or(0) as i32)
+}
+
+fn required_fee(f: &Fields, key: &str) -> Result<i32, FieldError> {
+    Ok(f.int_in(key, -10_000, 10_000)? as i32)
 }
 
 fn instrument(f: &Fields) -> Result<Command, FieldError> {

@@ -31,6 +31,7 @@ mod cancel;
 mod determinism;
 mod duplicate_ids;
 mod limits;
+mod operator;
 mod orders;
 mod post_only;
 mod reject_precedence;

@@ -31,6 +31,8 @@ pub struct Account {
     more: Vec<Balance>,
     /// Open orders.
     pub open_orders: u32,
+    /// Kill switch on: new orders and amends are rejected `kill_switch`.
+    pub kill_switch: bool,
     /// Handles of open (and some closed) orders, in acceptance order.
     orders: Vec<Handle>,
 }
@@ -100,6 +102,7 @@ impl Accounts {
             inline: [Balance::default(); INLINE_ASSETS],
             more: vec![Balance::default(); assets.saturating_sub(INLINE_ASSETS)],
             open_orders: 0,
+            kill_switch: false,
             orders: Vec::new(),
         });
         self.index.insert(id.0, i);

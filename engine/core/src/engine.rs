@@ -115,6 +115,14 @@ impl Engine {
                 instrument,
                 controls,
             } => self.set_controls(*instrument, *controls),
+            Command::Halt { instrument, halted } => self.halt(*instrument, *halted, sink),
+            Command::KillSwitch { account, on } => self.kill_switch_cmd(*account, *on, sink),
+            Command::SetFees {
+                instrument,
+                maker_fee_bps,
+                taker_fee_bps,
+            } => self.set_fees(*instrument, *maker_fee_bps, *taker_fee_bps, sink),
+            Command::Disconnect { account } => self.disconnect(*account, sink),
         }
     }
 

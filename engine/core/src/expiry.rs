@@ -1,6 +1,7 @@
 //! GTD expiries: a pre-sized min-heap of (expire, order id), earliest first, then in acceptance
 //! order. Closed orders leave stale entries that are skipped when popped and swept out when they
-//! outnumber the live ones.
+//! outnumber the live ones. Stale entries at the top are popped as soon as their order closes,
+//! so after every command the top entry (if any) is a live order: the next expiry is a peek.
 
 use crate::arena::{Arena, Handle};
 use std::cmp::Reverse;
@@ -58,9 +59,17 @@ impl Expiries {
         self.live += 1;
     }
 
-    /// Notes that a GTD order closed before expiring; sweeps stale entries when they dominate.
+    /// Notes that a GTD order closed (its slot already freed); drops stale entries from the top
+    /// and sweeps them all out when they dominate.
     pub fn closed(&mut self, arena: &Arena) {
         self.live -= 1;
+        while self
+            .heap
+            .peek()
+            .is_some_and(|Reverse(e)| !is_live(e, arena))
+        {
+            self.heap.pop();
+        }
         if self.heap.len() > 2 * self.live + 1024 {
             self.heap.retain(|Reverse(e)| {
                 arena
@@ -70,6 +79,21 @@ impl Expiries {
                     })
                     .is_some()
             });
+        }
+    }
+
+    /// The earliest expiry of an open order. O(1) while the top entry is live (always so between
+    /// commands); otherwise the live entries are searched.
+    pub fn next(&self, arena: &Arena) -> Option<i64> {
+        match self.heap.peek() {
+            None => None,
+            Some(Reverse(e)) if is_live(e, arena) => Some(e.expire),
+            Some(_) => self
+                .heap
+                .iter()
+                .filter(|Reverse(e)| is_live(e, arena))
+                .map(|Reverse(e)| e.expire)
+                .min(),
         }
     }
 
@@ -91,4 +115,14 @@ impl Expiries {
         }
         None
     }
+}
+
+/// True when the entry's order is still open.
+fn is_live(e: &Entry, arena: &Arena) -> bool {
+    arena
+        .resolve(Handle {
+            slot: e.slot,
+            gen: e.gen,
+        })
+        .is_some_and(|slot| arena.get(slot).order_id.0 == e.order_id)
 }

@@ -3,14 +3,19 @@
 //! accounts in creation order, assets by id). Internal layout (arena slots) is left out, so equal
 //! states hash equally however they were reached. The set of used client order ids enters as an
 //! order-independent sum, so no hash-map order is observed.
+//!
+//! Fee rates enter with each instrument (a fee change replaces them there). Halted instruments
+//! and accounts with the kill switch on enter as a trailer that is present only when one of them
+//! is set, so a state with neither hashes exactly as it did before those flags existed (journals
+//! and snapshots written then still verify).
 
 use crate::arena::NIL;
 use crate::Engine;
 use tradestream_model::{SelfTradePrevention, Side, TimeInForce};
 
 impl Engine {
-    /// BLAKE3 digest of books, open orders, balances, fees, the clock, the id sequences and the
-    /// used client order ids.
+    /// BLAKE3 digest of books, open orders, balances, fees (rates and collected), the clock, the
+    /// id sequences, the used client order ids, halted instruments and kill switches.
     pub fn state_hash(&self) -> [u8; 32] {
         let mut h = blake3::Hasher::new();
         let mut put = |b: &[u8]| {
@@ -84,6 +89,24 @@ impl Engine {
         });
         put(&count.to_le_bytes());
         put(&sum.to_le_bytes());
+        let halted = self.instruments.iter().filter(|i| i.halted).count() as u32;
+        let killed = self.accounts.iter().filter(|a| a.kill_switch).count() as u32;
+        if halted + killed > 0 {
+            put(b"gates");
+            put(&halted.to_le_bytes());
+            for (id, _) in self
+                .instruments
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| i.halted)
+            {
+                put(&(id as u32).to_le_bytes());
+            }
+            put(&killed.to_le_bytes());
+            for a in self.accounts.iter().filter(|a| a.kill_switch) {
+                put(&a.id.0.to_le_bytes());
+            }
+        }
         *h.finalize().as_bytes()
     }
 }

@@ -6,7 +6,7 @@ use tradestream_risk::PriceBand;
 /// A listed instrument.
 #[derive(Debug, Clone, Copy)]
 pub struct Instrument {
-    /// As listed.
+    /// As listed, except the fee rates: those in force (a fee change replaces them).
     pub spec: InstrumentSpec,
     /// Base asset.
     pub base: AssetId,
@@ -20,6 +20,8 @@ pub struct Instrument {
     pub controls: Controls,
     /// Price of the last trade.
     pub last_trade: Option<Price>,
+    /// Trading halted: new orders and amends are rejected `instrument_halted`.
+    pub halted: bool,
 }
 
 impl Instrument {

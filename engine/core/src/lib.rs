@@ -11,6 +11,12 @@
 //! through the arena; each book side is a vector of levels sorted so that the best level is last;
 //! balances are per account and asset. After warm-up (every account, asset and price level seen
 //! once, the id map pre-sized) a command allocates nothing.
+//!
+//! Operator and session commands (halting an instrument, an account's kill switch, fee changes,
+//! cancel-on-disconnect) are commands like the others: sequenced, journaled, replayed, part of
+//! the state hash and of snapshots. The read-only queries a server needs (an account's open
+//! orders and balances, a book's resting orders, the next GTD expiry) walk the state in a fixed
+//! order.
 
 mod accounts;
 pub mod arena;
@@ -33,5 +39,6 @@ pub use accounts::Balance;
 pub use config::EngineConfig;
 pub use engine::Engine;
 pub use instruments::Instrument;
+pub use query::OpenOrder;
 pub use sink::EventSink;
 pub use snapshot::SNAPSHOT_VERSION;

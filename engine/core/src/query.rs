@@ -1,9 +1,41 @@
-//! Read-only views for edges, tests and tools. None of them changes state.
+//! Read-only views for edges, tests and tools. None of them changes state, and every iteration
+//! order is fixed (acceptance, book or id order), never a hash map's.
 
+use crate::arena::{Order, NIL};
 use crate::{Balance, Engine, Instrument};
 use tradestream_model::{
-    AccountId, Amount, AssetId, InstrumentId, Price, Qty, ShortName, Side, Timestamp,
+    AccountId, Amount, AssetId, ClientOrderId, InstrumentId, OrderId, Price, Qty,
+    SelfTradePrevention, ShortName, Side, TimeInForce, Timestamp,
 };
+
+/// An open order as the engine holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenOrder {
+    /// Owner.
+    pub account: AccountId,
+    /// Client order id.
+    pub id: ClientOrderId,
+    /// Engine order id.
+    pub order_id: OrderId,
+    /// Instrument.
+    pub instrument: InstrumentId,
+    /// Side.
+    pub side: Side,
+    /// Limit price.
+    pub price: Price,
+    /// Total quantity (as amended).
+    pub qty: Qty,
+    /// Open quantity.
+    pub leaves: Qty,
+    /// Time in force: `Gtc` or `Gtd` (only those rest).
+    pub tif: TimeInForce,
+    /// Post-only flag.
+    pub post_only: bool,
+    /// Self-trade prevention.
+    pub stp: SelfTradePrevention,
+    /// Sequencer time of acceptance.
+    pub entered: Timestamp,
+}
 
 impl Engine {
     /// The instrument listed under `symbol`.
@@ -61,6 +93,87 @@ impl Engine {
         })
     }
 
+    /// The open orders of an account, in the order they were accepted (empty for an unknown
+    /// account).
+    pub fn account_orders(&self, account: AccountId) -> impl Iterator<Item = OpenOrder> + '_ {
+        self.accounts
+            .find(account)
+            .into_iter()
+            .flat_map(move |a| self.accounts.get(a).open_slots(&self.arena))
+            .map(move |slot| self.open_order(slot))
+    }
+
+    /// The resting orders of an instrument in book order: bids best price first, then asks best
+    /// price first, each level in time priority (empty for an unknown instrument).
+    pub fn resting_orders(&self, instrument: InstrumentId) -> impl Iterator<Item = OpenOrder> + '_ {
+        let book = self.books.get(instrument.0 as usize);
+        book.into_iter()
+            .flat_map(|b| [b.side(Side::Buy), b.side(Side::Sell)])
+            .flat_map(|side| side.levels())
+            .flat_map(move |level| {
+                let first = (level.head != NIL).then_some(level.head);
+                std::iter::successors(first, move |&slot| {
+                    let next = self.arena.get(slot).next;
+                    (next != NIL).then_some(next)
+                })
+            })
+            .map(move |slot| self.open_order(slot))
+    }
+
+    /// An account's balance of every asset the engine knows, in asset id order (empty for an
+    /// unknown account).
+    pub fn account_balances(
+        &self,
+        account: AccountId,
+    ) -> impl Iterator<Item = (ShortName, Balance)> + '_ {
+        self.accounts.find(account).into_iter().flat_map(move |a| {
+            let acct = self.accounts.get(a);
+            self.assets
+                .names()
+                .iter()
+                .enumerate()
+                .map(move |(i, name)| (*name, acct.balance(AssetId(i as u32))))
+        })
+    }
+
+    /// The earliest expiry of an open GTD order: a runtime that owns the clock sends a `Time`
+    /// command when it is reached (expiries happen only through `Time`).
+    pub fn next_expiry(&self) -> Option<Timestamp> {
+        self.expiries.next(&self.arena).map(Timestamp)
+    }
+
+    /// True while trading in the instrument is halted (false for an unknown instrument).
+    pub fn is_halted(&self, instrument: InstrumentId) -> bool {
+        self.instruments
+            .get(instrument.0 as usize)
+            .is_some_and(|i| i.halted)
+    }
+
+    /// True while the account's kill switch is on (false for an unknown account).
+    pub fn kill_switch(&self, account: AccountId) -> bool {
+        self.accounts
+            .find(account)
+            .is_some_and(|a| self.accounts.get(a).kill_switch)
+    }
+
+    fn open_order(&self, slot: u32) -> OpenOrder {
+        let o: &Order = self.arena.get(slot);
+        OpenOrder {
+            account: self.accounts.get(o.account).id,
+            id: o.id,
+            order_id: o.order_id,
+            instrument: InstrumentId(o.instrument),
+            side: o.side,
+            price: o.price,
+            qty: o.qty,
+            leaves: o.leaves,
+            tif: o.tif,
+            post_only: o.post_only,
+            stp: o.stp,
+            entered: o.entered,
+        }
+    }
+
     /// The engine clock (moved by time commands).
     pub fn clock(&self) -> Timestamp {
         self.clock
@@ -73,7 +186,8 @@ impl Engine {
 
     /// The most events one command can produce under the configured limits: a taker meets at
     /// most every resting order (a trade and a fill, or a self-trade cancel, each), plus its own
-    /// accepted and final event; a time command or mass cancel at most one event per open order.
+    /// accepted and final event; a time command, mass cancel, disconnect or kill switch at most
+    /// one event per open order (plus the kill switch's own).
     /// A sink pre-sized to this never grows.
     pub fn max_events_per_command(&self) -> usize {
         2 * self.config.capacity as usize + 2

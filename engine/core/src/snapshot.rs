@@ -1,7 +1,12 @@
 //! Engine state to bytes and back, for snapshots. The bytes list, in a fixed order, the clock and
-//! id sequences, assets, instruments, accounts, open orders in book queue order, each account's
+//! id sequences, assets, instruments (with the fee rates in force, controls, last trade and halt
+//! flag), accounts (balances and kill switch), open orders in book queue order, each account's
 //! orders in acceptance order, and every used client order id (sorted). A restored engine has
 //! the same state hash and behaves identically on every later command.
+//!
+//! Versions: 1 had no halt or kill-switch flags; 2 adds them (one byte after each instrument's
+//! last trade, one after each account's balances). A snapshot of another version is refused
+//! ([`CodecError::SnapshotVersion`]); the journal alone always recovers the state.
 
 use crate::arena::{Handle, Order, NIL};
 use crate::book::Book;
@@ -15,7 +20,7 @@ use tradestream_model::{
 };
 
 /// Version of the snapshot layout.
-pub const SNAPSHOT_VERSION: u8 = 1;
+pub const SNAPSHOT_VERSION: u8 = 2;
 
 fn bad(field: &'static str, value: u64) -> CodecError {
     CodecError::Invalid { field, value }
@@ -66,6 +71,7 @@ impl Engine {
             w.opt(inst.last_trade, |w, v| {
                 w.i64(v.0);
             });
+            w.u8(inst.halted as u8);
         }
         let accounts: Vec<_> = self.accounts.iter().collect();
         w.u32(accounts.len() as u32);
@@ -75,6 +81,7 @@ impl Engine {
                 let b = a.balance(AssetId(asset as u32));
                 w.i128(b.available.0).i128(b.held.0);
             }
+            w.u8(a.kill_switch as u8);
         }
         w.u32(self.arena.live());
         for book in &self.books {
@@ -116,7 +123,10 @@ impl Engine {
         let mut r = Reader::new(bytes);
         let version = r.u8()?;
         if version != SNAPSHOT_VERSION {
-            return Err(CodecError::Version(version));
+            return Err(CodecError::SnapshotVersion {
+                found: version,
+                supported: SNAPSHOT_VERSION,
+            });
         }
         let config = EngineConfig {
             max_open_orders_per_account: r.u32()?,
@@ -162,6 +172,7 @@ impl Engine {
                 max_notional: r.opt("max notional", |r| r.i128().map(Amount))?,
             };
             let last_trade = r.opt("last trade", |r| r.i64().map(Price))?;
+            let halted = read_flag(&mut r, "halted")?;
             e.symbols
                 .insert(spec.symbol, tradestream_model::InstrumentId(i));
             e.instruments.push(Instrument {
@@ -172,6 +183,7 @@ impl Engine {
                 base_per_lot: spec.lot.as_amount(),
                 controls,
                 last_trade,
+                halted,
             });
             e.books.push(Book::new(config.levels_per_side));
         }
@@ -188,6 +200,7 @@ impl Engine {
                 b.available = Amount(r.i128()?);
                 b.held = Amount(r.i128()?);
             }
+            e.accounts.get_mut(idx).kill_switch = read_flag(&mut r, "kill switch")?;
         }
         let n_orders = r.u32()?;
         let mut slots: FxHashMap<u64, Handle> = FxHashMap::default();
@@ -231,6 +244,14 @@ impl Engine {
         }
         r.finish()?;
         Ok(e)
+    }
+}
+
+fn read_flag(r: &mut Reader, field: &'static str) -> Result<bool, CodecError> {
+    match r.u8()? {
+        0 => Ok(false),
+        1 => Ok(true),
+        v => Err(bad(field, v as u64)),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The journaled engine: apply, journal, publish durability, snapshot from a replica, recover.
 
 use crate::chain::Chain;
+use crate::final_snapshot::{SnapshotStore, Store};
 use crate::record::{self, KIND_COMMAND, KIND_GENESIS};
 use crate::replay::{apply_records, start, Position};
 use crate::snapshotter::{Feed, SnapshotPlan, Snapshotter};
@@ -68,6 +69,9 @@ pub struct DurableEngine {
     cmd: Vec<u8>,
     payload: Vec<u8>,
     scratch: Vec<u8>,
+    /// Where [`DurableEngine::close_with_snapshot`] writes, and how many snapshots it keeps.
+    store: Box<dyn SnapshotStore>,
+    keep_snapshots: usize,
 }
 
 /// Removes, durably, the snapshots of records the journal no longer holds. Under
@@ -157,6 +161,10 @@ impl DurableEngine {
         };
         let (sender, watermark, thread) = JournalThread::spawn_writer(writer, config.fsync)?;
         debug_assert_eq!(sender.next_seq(), pos.seq + 1);
+        let store: Box<dyn SnapshotStore> = Box::new(Store {
+            storage: storage.clone(),
+            dir: dir.clone(),
+        });
         let snapshots = (config.snapshot_every > 0).then(|| {
             let mut bytes = Vec::new();
             pos.engine.write_snapshot(&mut bytes);
@@ -183,6 +191,8 @@ impl DurableEngine {
             cmd: Vec::with_capacity(256),
             payload: Vec::with_capacity(ENTRY_MAX),
             scratch: Vec::with_capacity(4096),
+            store,
+            keep_snapshots: config.keep_snapshots,
         };
         Ok((engine, recovered))
     }
@@ -278,6 +288,33 @@ impl DurableEngine {
     /// Stops the threads after the journal has written (and, unless fsync is `never`, synced)
     /// everything, and the replica has written any snapshot that was due.
     pub fn close(mut self) -> Result<(), DurableError> {
+        self.stop()
+    }
+
+    /// Closes as [`DurableEngine::close`] does, then writes a snapshot of the engine at the last
+    /// sequence number ([`DurableEngine::last_seq`]) with the same file format, naming, chain
+    /// prefix and retention (`keep_snapshots`) as the periodic snapshots, so the next open
+    /// replays nothing. A journal that holds no command yet gets no snapshot (there is nothing to
+    /// replay). Nothing is written if the journal failed: that error is returned instead.
+    pub fn close_with_snapshot(mut self) -> Result<(), DurableError> {
+        self.stop()?;
+        if let Some(why) = self.watermark.failed() {
+            return Err(DurableError::Halted(why));
+        }
+        let seq = self.last_seq();
+        if seq <= 1 {
+            return Ok(());
+        }
+        let mut bytes = Vec::with_capacity(1 << 16);
+        bytes.extend_from_slice(&self.chain.head());
+        self.engine.write_snapshot(&mut bytes);
+        self.store
+            .write(seq, self.engine.state_hash(), &bytes, self.keep_snapshots)?;
+        Ok(())
+    }
+
+    /// Stops the journal thread (after it wrote and synced everything) and the replica.
+    fn stop(&mut self) -> Result<(), DurableError> {
         drop(self.sender.take());
         let journal = match self.thread.take().map(|t| t.join()) {
             Some(Ok(Ok(_))) | None => Ok(()),

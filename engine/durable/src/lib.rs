@@ -13,6 +13,7 @@
 pub mod chain;
 mod durable;
 mod error;
+mod final_snapshot;
 pub mod record;
 pub mod replay;
 mod snapshotter;

@@ -20,7 +20,7 @@
 
 use std::fmt;
 use std::sync::atomic::{fence, AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::{self, JoinHandle, Thread};
 use std::time::{Duration, Instant};
 
@@ -126,12 +126,21 @@ struct Shared {
     failed: AtomicBool,
     error: Mutex<Option<String>>,
     consumer_parked: AtomicBool,
+    /// A thread to unpark whenever the watermark moves or the journal fails.
+    waiter: OnceLock<Thread>,
 }
 
 impl Shared {
     fn fail(&self, err: &JournalError) {
         *self.error.lock().unwrap_or_else(|p| p.into_inner()) = Some(err.to_string());
         self.failed.store(true, Ordering::Release);
+        self.wake();
+    }
+
+    fn wake(&self) {
+        if let Some(t) = self.waiter.get() {
+            t.unpark();
+        }
     }
 }
 
@@ -237,6 +246,13 @@ impl DurableWatermark {
     /// The journal thread's error, if it failed. The watermark no longer moves after that.
     pub fn failed(&self) -> Option<String> {
         failed(&self.shared)
+    }
+
+    /// Registers the thread to unpark each time the watermark moves or the journal fails, so a
+    /// thread that releases output can park instead of polling. One thread per journal; returns
+    /// false if one was registered already.
+    pub fn wake_on_advance(&self, thread: Thread) -> bool {
+        self.shared.waiter.set(thread).is_ok()
     }
 
     /// Blocks until the watermark reaches `seq`, the thread fails, or `timeout` passes.
@@ -423,6 +439,7 @@ impl<S: Storage> Worker<S> {
 
     fn publish(&self, seq: u64) {
         self.shared.durable.store(seq, Ordering::Release);
+        self.shared.wake();
     }
 
     fn idle(&self, idle: &mut u32, oldest_unsynced: Option<Instant>) {

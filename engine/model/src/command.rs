@@ -139,4 +139,36 @@ pub enum Command {
         /// The controls; replaces the previous ones.
         controls: Controls,
     },
+    /// Halt (`halted: true`) or resume (`false`) trading in one instrument. While halted, new
+    /// orders and amends in it are rejected (`instrument_halted`); cancels, mass cancels,
+    /// disconnects and expiries still work and resting orders stay.
+    Halt {
+        /// Instrument.
+        instrument: InstrumentId,
+        /// The new state.
+        halted: bool,
+    },
+    /// Turn an account's kill switch on (cancelling all its open orders; new orders and amends
+    /// are then rejected `kill_switch`) or off.
+    KillSwitch {
+        /// Account.
+        account: AccountId,
+        /// The new state.
+        on: bool,
+    },
+    /// Replace an instrument's fee rates for trades from now on.
+    SetFees {
+        /// Instrument.
+        instrument: InstrumentId,
+        /// Maker fee in basis points; negative is a rebate.
+        maker_fee_bps: i32,
+        /// Taker fee in basis points.
+        taker_fee_bps: i32,
+    },
+    /// Cancel-on-disconnect: a gateway saw a session of the account drop; every open order of
+    /// the account is cancelled.
+    Disconnect {
+        /// Account.
+        account: AccountId,
+    },
 }

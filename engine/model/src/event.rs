@@ -12,6 +12,10 @@ use thiserror::Error;
 pub enum RejectReason {
     /// The symbol is not listed.
     UnknownSymbol,
+    /// The account's kill switch is on (new orders and amends).
+    KillSwitch,
+    /// Trading in the instrument is halted (new orders and amends).
+    InstrumentHalted,
     /// The client order id was already used by an accepted order of this account.
     DuplicateId,
     /// No open order with that id (cancel, amend).
@@ -45,6 +49,8 @@ impl RejectReason {
     pub fn as_str(self) -> &'static str {
         match self {
             RejectReason::UnknownSymbol => "unknown_symbol",
+            RejectReason::KillSwitch => "kill_switch",
+            RejectReason::InstrumentHalted => "instrument_halted",
             RejectReason::DuplicateId => "duplicate_id",
             RejectReason::UnknownOrder => "unknown_order",
             RejectReason::InvalidPrice => "invalid_price",
@@ -77,6 +83,10 @@ pub enum CancelReason {
     Expired,
     /// A market order reached the price band.
     PriceBand,
+    /// The account's kill switch was turned on.
+    KillSwitch,
+    /// Cancel-on-disconnect: the account's session dropped.
+    Disconnect,
 }
 
 impl CancelReason {
@@ -89,6 +99,8 @@ impl CancelReason {
             CancelReason::Stp => "stp",
             CancelReason::Expired => "expired",
             CancelReason::PriceBand => "price_band",
+            CancelReason::KillSwitch => "kill_switch",
+            CancelReason::Disconnect => "disconnect",
         }
     }
 }
@@ -119,6 +131,9 @@ pub enum EngineError {
     /// The asset's total would exceed the engine's limit of 2^120 units of 10^-18.
     #[error("deposit would take the asset's total beyond 2^120 units of 10^-18")]
     BalanceOverflow,
+    /// A halt or fee change names an instrument id that is not listed.
+    #[error("instrument id {0} is not listed")]
+    UnknownInstrument(u32),
 }
 
 /// Something the engine reports.
@@ -211,6 +226,29 @@ pub enum Event {
         id: ClientOrderId,
         /// Instrument.
         instrument: InstrumentId,
+    },
+    /// Trading in an instrument was halted (`halted: true`) or resumed.
+    Halted {
+        /// Instrument.
+        instrument: InstrumentId,
+        /// The state now.
+        halted: bool,
+    },
+    /// An instrument's fee rates were replaced.
+    FeesChanged {
+        /// Instrument.
+        instrument: InstrumentId,
+        /// Maker fee in basis points now.
+        maker_fee_bps: i32,
+        /// Taker fee in basis points now.
+        taker_fee_bps: i32,
+    },
+    /// An account's kill switch was turned on (after the cancels it caused) or off.
+    KillSwitch {
+        /// Account.
+        account: AccountId,
+        /// The state now.
+        on: bool,
     },
     /// The command could not be applied.
     Error(EngineError),

@@ -1,7 +1,11 @@
-//! The command encoding: golden bytes, round trips of every variant, garbage never panics.
+//! The command encoding: golden bytes, round trips of every variant, garbage never panics. The
+//! event digest encoding: golden bytes (its codes are fixed forever: they enter the journal's
+//! chain).
 
 use proptest::prelude::*;
-use tradestream_model::codec::{decode_command, encode_command, CodecError, MAX_COMMAND_LEN};
+use tradestream_model::codec::{
+    decode_command, encode_command, encode_event, CodecError, MAX_COMMAND_LEN,
+};
 use tradestream_model::decimal::{parse, Grid};
 use tradestream_model::*;
 
@@ -55,6 +59,177 @@ fn golden_new_order() {
     ];
     assert_eq!(enc(&cmd), want);
     assert_eq!(decode_command(&want), Ok(cmd));
+}
+
+#[test]
+fn golden_halt_and_resume() {
+    let halt = Command::Halt {
+        instrument: InstrumentId(3),
+        halted: true,
+    };
+    let want: Vec<u8> = vec![1, 10, 3, 0, 0, 0, 1];
+    assert_eq!(enc(&halt), want);
+    assert_eq!(decode_command(&want), Ok(halt));
+    let resume = Command::Halt {
+        instrument: InstrumentId(0x0102_0304),
+        halted: false,
+    };
+    assert_eq!(enc(&resume), [1, 10, 4, 3, 2, 1, 0]);
+    // A flag byte other than 0 or 1 is refused: the encoding stays canonical.
+    assert!(decode_command(&[1, 10, 3, 0, 0, 0, 2]).is_err());
+}
+
+#[test]
+fn golden_kill_switch() {
+    let cmd = Command::KillSwitch {
+        account: AccountId(7),
+        on: true,
+    };
+    #[rustfmt::skip]
+    let want: Vec<u8> = vec![
+        1, 11,                              // version, tag
+        7, 0, 0, 0, 0, 0, 0, 0,             // account
+        1,                                  // on
+    ];
+    assert_eq!(enc(&cmd), want);
+    assert_eq!(decode_command(&want), Ok(cmd));
+}
+
+#[test]
+fn golden_set_fees() {
+    let cmd = Command::SetFees {
+        instrument: InstrumentId(2),
+        maker_fee_bps: -2,
+        taker_fee_bps: 10,
+    };
+    #[rustfmt::skip]
+    let want: Vec<u8> = vec![
+        1, 12,                              // version, tag
+        2, 0, 0, 0,                         // instrument
+        0xFE, 0xFF, 0xFF, 0xFF,             // maker -2
+        10, 0, 0, 0,                        // taker 10
+    ];
+    assert_eq!(enc(&cmd), want);
+    assert_eq!(decode_command(&want), Ok(cmd));
+}
+
+#[test]
+fn golden_disconnect() {
+    let cmd = Command::Disconnect {
+        account: AccountId(0x0102),
+    };
+    let want: Vec<u8> = vec![1, 13, 2, 1, 0, 0, 0, 0, 0, 0];
+    assert_eq!(enc(&cmd), want);
+    assert_eq!(decode_command(&want), Ok(cmd));
+}
+
+fn ev(e: &Event) -> Vec<u8> {
+    let mut v = Vec::new();
+    encode_event(e, &mut v);
+    v
+}
+
+#[test]
+fn golden_new_events() {
+    assert_eq!(
+        ev(&Event::Halted {
+            instrument: InstrumentId(1),
+            halted: false,
+        }),
+        [8, 1, 0, 0, 0, 0]
+    );
+    assert_eq!(
+        ev(&Event::FeesChanged {
+            instrument: InstrumentId(1),
+            maker_fee_bps: -1,
+            taker_fee_bps: 4,
+        }),
+        [9, 1, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 4, 0, 0, 0]
+    );
+    assert_eq!(
+        ev(&Event::KillSwitch {
+            account: AccountId(5),
+            on: true,
+        }),
+        [10, 5, 0, 0, 0, 0, 0, 0, 0, 1]
+    );
+    assert_eq!(
+        ev(&Event::Error(EngineError::UnknownInstrument(9))),
+        [7, 6, 9, 0, 0, 0]
+    );
+}
+
+#[test]
+fn golden_reason_codes_old_and_new() {
+    let rejected = |reason| {
+        ev(&Event::Rejected {
+            account: AccountId(1),
+            id: id("a"),
+            reason,
+        })
+    };
+    let head = [2, 1, 0, 0, 0, 0, 0, 0, 0, 1, b'a'];
+    // The codes existing journals hold do not move; new reasons take new codes.
+    for (reason, code) in [
+        (RejectReason::UnknownSymbol, 0),
+        (RejectReason::DuplicateId, 1),
+        (RejectReason::UnknownOrder, 2),
+        (RejectReason::InvalidPrice, 3),
+        (RejectReason::InsufficientBalance, 13),
+        (RejectReason::KillSwitch, 14),
+        (RejectReason::InstrumentHalted, 15),
+    ] {
+        let mut want = head.to_vec();
+        want.push(code);
+        assert_eq!(rejected(reason), want, "{reason:?}");
+    }
+    let cancelled = |reason| {
+        ev(&Event::Cancelled {
+            account: AccountId(1),
+            id: id("a"),
+            instrument: InstrumentId(0),
+            reason,
+            leaves_qty: Qty(2),
+        })
+    };
+    for (reason, code) in [
+        (CancelReason::User, 0),
+        (CancelReason::Expired, 4),
+        (CancelReason::PriceBand, 5),
+        (CancelReason::KillSwitch, 6),
+        (CancelReason::Disconnect, 7),
+    ] {
+        #[rustfmt::skip]
+        let want = vec![
+            4, 1, 0, 0, 0, 0, 0, 0, 0, 1, b'a', // tag, account, id
+            0, 0, 0, 0,                         // instrument
+            code,                               // reason
+            2, 0, 0, 0, 0, 0, 0, 0,             // leaves
+        ];
+        assert_eq!(cancelled(reason), want, "{reason:?}");
+    }
+}
+
+#[test]
+fn reject_reasons_are_declared_in_precedence_order() {
+    use RejectReason::*;
+    let order = [
+        UnknownSymbol,
+        KillSwitch,
+        InstrumentHalted,
+        DuplicateId,
+        UnknownOrder,
+        InvalidPrice,
+    ];
+    assert!(order.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(KillSwitch.as_str(), "kill_switch");
+    assert_eq!(InstrumentHalted.as_str(), "instrument_halted");
+    assert_eq!(CancelReason::KillSwitch.as_str(), "kill_switch");
+    assert_eq!(CancelReason::Disconnect.as_str(), "disconnect");
+    assert_eq!(
+        EngineError::UnknownInstrument(4).to_string(),
+        "instrument id 4 is not listed"
+    );
 }
 
 fn samples() -> Vec<Command> {
@@ -147,6 +322,30 @@ fn samples() -> Vec<Command> {
                 max_notional: Some(Amount(1 << 100)),
             },
         },
+        Command::Halt {
+            instrument: InstrumentId(u32::MAX),
+            halted: true,
+        },
+        Command::Halt {
+            instrument: InstrumentId(0),
+            halted: false,
+        },
+        Command::KillSwitch {
+            account: AccountId(u64::MAX),
+            on: false,
+        },
+        Command::KillSwitch {
+            account: AccountId(1),
+            on: true,
+        },
+        Command::SetFees {
+            instrument: InstrumentId(1),
+            maker_fee_bps: i32::MIN,
+            taker_fee_bps: i32::MAX,
+        },
+        Command::Disconnect {
+            account: AccountId(3),
+        },
     ]
 }
 
@@ -225,10 +424,39 @@ fn arb_new() -> impl Strategy<Value = Command> {
         })
 }
 
+/// The operator and session commands: halt, kill switch, fees, disconnect.
+fn arb_operator() -> impl Strategy<Value = Command> {
+    prop_oneof![
+        (any::<u32>(), any::<bool>()).prop_map(|(i, halted)| Command::Halt {
+            instrument: InstrumentId(i),
+            halted,
+        }),
+        (any::<u64>(), any::<bool>()).prop_map(|(a, on)| Command::KillSwitch {
+            account: AccountId(a),
+            on,
+        }),
+        (any::<u32>(), any::<i32>(), any::<i32>()).prop_map(|(i, m, t)| Command::SetFees {
+            instrument: InstrumentId(i),
+            maker_fee_bps: m,
+            taker_fee_bps: t,
+        }),
+        any::<u64>().prop_map(|a| Command::Disconnect {
+            account: AccountId(a),
+        }),
+    ]
+}
+
 proptest! {
     #[test]
     fn new_orders_round_trip(cmd in arb_new()) {
         prop_assert_eq!(decode_command(&enc(&cmd)), Ok(cmd));
+    }
+
+    #[test]
+    fn operator_commands_round_trip(cmd in prop_oneof![arb_new(), arb_operator()]) {
+        let bytes = enc(&cmd);
+        prop_assert!(bytes.len() <= MAX_COMMAND_LEN);
+        prop_assert_eq!(decode_command(&bytes), Ok(cmd));
     }
 
     #[test]

@@ -39,6 +39,7 @@ impl Engine {
             base_per_lot: spec.lot.as_amount(),
             controls: Controls::default(),
             last_trade: None,
+            halted: false,
         });
         self.books.push(Book::new(self.config.levels_per_side));
         self.symbols.insert(spec.symbol, id);

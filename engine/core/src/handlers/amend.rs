@@ -52,6 +52,8 @@ impl Engine {
         price: Option<Price>,
         qty: Option<Qty>,
     ) -> Result<Plan, RejectReason> {
+        let inst = self.listed(instrument)?;
+        self.gate(self.accounts.find(account), inst)?;
         let (inst, acct, slot) = self.find_open(account, instrument, id)?;
         let o = self.arena.get(slot);
         let new_price = price.unwrap_or(o.price);

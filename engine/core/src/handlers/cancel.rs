@@ -1,4 +1,5 @@
-//! `cancel` and `mass_cancel`.
+//! `cancel` and `mass_cancel`, and the cancel-everything walk that mass cancels, kill switches
+//! and disconnects share.
 
 use crate::{Engine, EventSink};
 use tradestream_model::{
@@ -6,6 +7,14 @@ use tradestream_model::{
 };
 
 impl Engine {
+    /// The index of a listed instrument, or `unknown_symbol`.
+    pub(crate) fn listed(&self, instrument: Option<InstrumentId>) -> Result<u32, RejectReason> {
+        instrument
+            .filter(|i| (i.0 as usize) < self.instruments.len())
+            .map(|i| i.0)
+            .ok_or(RejectReason::UnknownSymbol)
+    }
+
     /// The (instrument, account, slot) of an open order, or why there is none.
     pub(crate) fn find_open(
         &self,
@@ -13,10 +22,7 @@ impl Engine {
         instrument: Option<InstrumentId>,
         id: ClientOrderId,
     ) -> Result<(u32, u32, u32), RejectReason> {
-        let inst = instrument
-            .filter(|i| (i.0 as usize) < self.instruments.len())
-            .ok_or(RejectReason::UnknownSymbol)?
-            .0;
+        let inst = self.listed(instrument)?;
         let slot = self
             .ids
             .get(self.ids.hash(account, &id), account, &id)
@@ -56,9 +62,20 @@ impl Engine {
             Some(Some(i)) => Some(i.0),
             Some(None) => return,
         };
-        let Some(acct) = self.accounts.find(account) else {
-            return;
-        };
+        if let Some(acct) = self.accounts.find(account) {
+            self.cancel_all(acct, filter, CancelReason::Mass, sink);
+        }
+    }
+
+    /// Cancels the open orders of the account with index `acct` (only those in instrument
+    /// `filter` when given), in acceptance order, each with `reason`.
+    pub(crate) fn cancel_all(
+        &mut self,
+        acct: u32,
+        filter: Option<u32>,
+        reason: CancelReason,
+        sink: &mut impl EventSink,
+    ) {
         // Collect first: closing orders may sweep the account's order list.
         let mut slots = std::mem::take(&mut self.scratch_slots);
         slots.clear();
@@ -68,7 +85,7 @@ impl Engine {
                 .filter(|&s| filter.is_none_or(|i| i == self.arena.get(s).instrument)),
         );
         for &slot in &slots {
-            self.close_order(slot, CancelReason::Mass, sink);
+            self.close_order(slot, reason, sink);
         }
         self.scratch_slots = slots;
     }

@@ -4,5 +4,8 @@ mod admin;
 mod amend;
 mod cancel;
 mod funds;
+mod gates;
+mod instrument_state;
 mod new_order;
+mod session;
 mod time;

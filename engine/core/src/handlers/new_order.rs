@@ -35,12 +35,9 @@ impl Engine {
 
     /// What the checks of an order that passed them found out.
     fn check_new(&self, o: &NewOrder) -> Result<Checked, RejectReason> {
-        let inst = o
-            .instrument
-            .filter(|i| (i.0 as usize) < self.instruments.len())
-            .ok_or(RejectReason::UnknownSymbol)?
-            .0;
+        let inst = self.listed(o.instrument)?;
         let acct = self.accounts.find(o.account);
+        self.gate(acct, inst)?;
         let id_hash = self.ids.hash(o.account, &o.id);
         if acct.is_some() && self.ids.get(id_hash, o.account, &o.id).is_some() {
             return Err(RejectReason::DuplicateId);

@@ -20,6 +20,10 @@ const AMEND: u8 = 6;
 const MASS_CANCEL: u8 = 7;
 const TIME: u8 = 8;
 const SET_CONTROLS: u8 = 9;
+const HALT: u8 = 10;
+const KILL_SWITCH: u8 = 11;
+const SET_FEES: u8 = 12;
+const DISCONNECT: u8 = 13;
 
 /// Appends the encoding of `cmd` to `out`.
 pub fn encode_command(cmd: &Command, out: &mut Vec<u8>) {
@@ -125,6 +129,25 @@ pub fn encode_command(cmd: &Command, out: &mut Vec<u8>) {
             w.opt(c.max_notional, |w, v| {
                 w.i128(v.0);
             });
+        }
+        Command::Halt { instrument, halted } => {
+            w.u8(HALT).u32(instrument.0).u8(*halted as u8);
+        }
+        Command::KillSwitch { account, on } => {
+            w.u8(KILL_SWITCH).u64(account.0).u8(*on as u8);
+        }
+        Command::SetFees {
+            instrument,
+            maker_fee_bps,
+            taker_fee_bps,
+        } => {
+            w.u8(SET_FEES)
+                .u32(instrument.0)
+                .i32(*maker_fee_bps)
+                .i32(*taker_fee_bps);
+        }
+        Command::Disconnect { account } => {
+            w.u8(DISCONNECT).u64(account.0);
         }
     }
 }
@@ -285,6 +308,22 @@ pub fn decode_command(bytes: &[u8]) -> Result<Command, CodecError> {
                 max_notional: r.opt("max notional", |r| r.i128().map(Amount))?,
             },
         },
+        HALT => Command::Halt {
+            instrument: InstrumentId(r.u32()?),
+            halted: flag(&mut r, "halted")?,
+        },
+        KILL_SWITCH => Command::KillSwitch {
+            account: AccountId(r.u64()?),
+            on: flag(&mut r, "kill switch")?,
+        },
+        SET_FEES => Command::SetFees {
+            instrument: InstrumentId(r.u32()?),
+            maker_fee_bps: r.i32()?,
+            taker_fee_bps: r.i32()?,
+        },
+        DISCONNECT => Command::Disconnect {
+            account: AccountId(r.u64()?),
+        },
         tag => return Err(invalid("command tag", tag)),
     };
     r.finish()?;
@@ -295,6 +334,15 @@ fn invalid(field: &'static str, value: u8) -> CodecError {
     CodecError::Invalid {
         field,
         value: value as u64,
+    }
+}
+
+/// A boolean byte: 0 or 1, nothing else (so the encoding stays canonical).
+fn flag(r: &mut Reader, field: &'static str) -> Result<bool, CodecError> {
+    match r.u8()? {
+        0 => Ok(false),
+        1 => Ok(true),
+        v => Err(invalid(field, v)),
     }
 }
 

@@ -1,7 +1,12 @@
 //! A canonical byte form of events, used to digest what a command produced.
+//!
+//! Every byte here enters the journal's event-digest chain, so a code once given is never
+//! changed: new event tags, reject and cancel reasons and engine errors get new codes. Reasons
+//! are coded explicitly (not by enum position), because the reject reasons are declared in
+//! precedence order and new ones can sit anywhere in it.
 
 use super::wire::Writer;
-use crate::{EngineError, Event};
+use crate::{CancelReason, EngineError, Event, RejectReason};
 
 /// Appends a canonical encoding of `e` to `out` (for digests; not decoded).
 pub fn encode_event(e: &Event, out: &mut Vec<u8>) {
@@ -34,7 +39,7 @@ pub fn encode_event(e: &Event, out: &mut Vec<u8>) {
             id,
             reason,
         } => {
-            w.u8(2).u64(account.0).str(id).u8(*reason as u8);
+            w.u8(2).u64(account.0).str(id).u8(reject_code(*reason));
         }
         Event::Trade {
             instrument,
@@ -69,7 +74,7 @@ pub fn encode_event(e: &Event, out: &mut Vec<u8>) {
                 .u64(account.0)
                 .str(id)
                 .u32(instrument.0)
-                .u8(*reason as u8)
+                .u8(cancel_code(*reason))
                 .i64(leaves_qty.0);
         }
         Event::Amended {
@@ -104,7 +109,60 @@ pub fn encode_event(e: &Event, out: &mut Vec<u8>) {
                 EngineError::UnsupportedKind(kind) => w.u8(3).u8(kind.len() as u8),
                 EngineError::BadGrid => w.u8(4),
                 EngineError::BalanceOverflow => w.u8(5),
+                EngineError::UnknownInstrument(id) => w.u8(6).u32(id),
             };
         }
+        Event::Halted { instrument, halted } => {
+            w.u8(8).u32(instrument.0).u8(*halted as u8);
+        }
+        Event::FeesChanged {
+            instrument,
+            maker_fee_bps,
+            taker_fee_bps,
+        } => {
+            w.u8(9)
+                .u32(instrument.0)
+                .i32(*maker_fee_bps)
+                .i32(*taker_fee_bps);
+        }
+        Event::KillSwitch { account, on } => {
+            w.u8(10).u64(account.0).u8(*on as u8);
+        }
+    }
+}
+
+/// The digest code of a reject reason (fixed forever; new reasons take new codes).
+pub fn reject_code(r: RejectReason) -> u8 {
+    match r {
+        RejectReason::UnknownSymbol => 0,
+        RejectReason::DuplicateId => 1,
+        RejectReason::UnknownOrder => 2,
+        RejectReason::InvalidPrice => 3,
+        RejectReason::InvalidQty => 4,
+        RejectReason::InvalidExpire => 5,
+        RejectReason::PriceBand => 6,
+        RejectReason::MaxQty => 7,
+        RejectReason::MaxNotional => 8,
+        RejectReason::TooManyOrders => 9,
+        RejectReason::EngineCapacity => 10,
+        RejectReason::PostOnlyWouldCross => 11,
+        RejectReason::FokUnfilled => 12,
+        RejectReason::InsufficientBalance => 13,
+        RejectReason::KillSwitch => 14,
+        RejectReason::InstrumentHalted => 15,
+    }
+}
+
+/// The digest code of a cancel reason (fixed forever; new reasons take new codes).
+pub fn cancel_code(r: CancelReason) -> u8 {
+    match r {
+        CancelReason::User => 0,
+        CancelReason::IocRemainder => 1,
+        CancelReason::Mass => 2,
+        CancelReason::Stp => 3,
+        CancelReason::Expired => 4,
+        CancelReason::PriceBand => 5,
+        CancelReason::KillSwitch => 6,
+        CancelReason::Disconnect => 7,
     }
 }

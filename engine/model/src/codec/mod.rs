@@ -7,7 +7,7 @@ mod event;
 pub mod wire;
 
 pub use command::{decode_command, encode_command, MAX_COMMAND_LEN};
-pub use event::encode_event;
+pub use event::{cancel_code, encode_event, reject_code};
 pub use wire::{CodecError, Reader, Writer};
 
 /// Version of the command layout.

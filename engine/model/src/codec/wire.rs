@@ -16,6 +16,14 @@ pub enum CodecError {
     /// The layout version is not one this build reads.
     #[error("unsupported command format version {0}; this build reads version 1")]
     Version(u8),
+    /// An engine snapshot written in a layout this build does not read.
+    #[error("engine snapshot layout version {found} is not supported; this build reads version {supported}. Recover from the journal without this snapshot (move the snapshot file away) or use the build that wrote it")]
+    SnapshotVersion {
+        /// The version found.
+        found: u8,
+        /// The version this build reads and writes.
+        supported: u8,
+    },
     /// An unknown tag or enumeration value.
     #[error("invalid value {value} for {field}")]
     Invalid {

@@ -1,0 +1,253 @@
+//! `bench ws`: BENCHMARKS.md's wire-to-wire measurements for the WebSocket gateway, tables on
+//! stdout, a JSON summary on disk. Progress goes to stderr so stdout holds only the tables.
+//!
+//! Each `--runs` times, in this order (runs interleaved so a noisy stretch of the shared VM
+//! does not land on one setting only):
+//!
+//! 1. the floors: [`floor`] (one durable 4 KiB write, the journal benchmark's own code) and
+//!    [`echo`] (a bare loopback TCP echo of a place frame's size, both ends spinning, open loop
+//!    at each rate);
+//! 2. per acknowledgement mode, on a fresh in-process [`server`]: [`entry`], order entry open
+//!    loop at each rate, then [`fanout`], market data to many subscribers.
+//!
+//! The client ([`client`], [`frames`]) shares no code with the server. [`schedule`] is the
+//! open-loop clock; [`results`], [`tables`] and [`summary`] reduce and print; [`problems`]
+//! collects what the server answered wrongly.
+
+mod client;
+mod echo;
+mod entry;
+mod fanout;
+mod frames;
+mod problems;
+mod results;
+mod schedule;
+mod server;
+mod settings;
+mod summary;
+mod tables;
+
+// Shared with the journal benchmark, compiled here too (the journal's modules are private to
+// it): the fdatasync floor, the latency summaries it records into, the noise meter, and the
+// on-disk scratch directory that refuses tmpfs. Loading the same file twice is deliberate.
+#[allow(clippy::duplicate_mod)]
+#[path = "../journal/floor.rs"]
+mod floor;
+#[allow(clippy::duplicate_mod)]
+#[path = "../journal/latency.rs"]
+mod latency;
+#[allow(clippy::duplicate_mod)]
+#[path = "../journal/meter.rs"]
+mod meter;
+#[allow(clippy::duplicate_mod)]
+#[path = "../journal/scratch.rs"]
+mod scratch;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result};
+use quanta::Clock;
+
+use bench::machine::Machine;
+use bench::report::rate_label;
+use results::{EchoRow, EntryRow, FanoutRow, FsyncRow, Results};
+use scratch::{discard, Scratch};
+use server::{Running, ServerSettings};
+pub use settings::WsArgs;
+use settings::{Ack, Section, Settings};
+
+/// Runs the `ws` subcommand.
+pub fn run(args: &WsArgs) -> Result<()> {
+    let settings = Settings::new(args)?;
+    let machine = Machine::detect();
+    let clock = Clock::new();
+    let started = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .context("the system clock is before 1970")?
+        .as_secs();
+    let parent = args.dir.clone().unwrap_or_else(std::env::temp_dir);
+    let mut scratch = Scratch::create(&parent)?;
+    let storage = scratch.storage().clone();
+    println!("{}", tables::header(&machine, &storage, &settings));
+
+    let on = |s: Section| settings.runs_section(s);
+    let mut r = Results {
+        frame_bytes: entry::mean_wire_bytes(1_000),
+        ..Results::default()
+    };
+    if on(Section::Floor) {
+        r.fsync = floor::Mode::ALL
+            .iter()
+            .map(|&mode| FsyncRow {
+                mode,
+                runs: Vec::new(),
+            })
+            .collect();
+        r.echo = settings
+            .rates
+            .iter()
+            .map(|&rate| EchoRow {
+                rate,
+                runs: Vec::new(),
+            })
+            .collect();
+    }
+    for &ack in settings.modes.iter().filter(|_| on(Section::Entry)) {
+        r.entry.extend(settings.rates.iter().map(|&rate| EntryRow {
+            ack,
+            rate,
+            runs: Vec::new(),
+        }));
+    }
+    for &ack in settings.modes.iter().filter(|_| on(Section::Fanout)) {
+        r.fanout.push(FanoutRow {
+            ack,
+            runs: Vec::new(),
+        });
+    }
+    let mut failures = Vec::new();
+    for run in 0..settings.runs {
+        let of = format!("run {}/{}", run + 1, settings.runs);
+        floors(&mut r, &settings, &mut scratch, &clock, &of)?;
+        for &ack in &settings.modes {
+            if !on(Section::Entry) && !on(Section::Fanout) {
+                break;
+            }
+            let dir = scratch.fresh(&format!("server-{}", ack.name()))?;
+            let server = Running::start(
+                &dir,
+                ServerSettings {
+                    ack,
+                    idle: settings.idle,
+                    snapshot_every: settings.snapshot_every,
+                },
+            )?;
+            eprintln!("  {} ack server on {}, {of}", ack.name(), server.addr);
+            failures.extend(on_server(&mut r, &settings, &server, ack, &clock, &of));
+            server.stop()?;
+            discard(&dir)?;
+        }
+    }
+    r.failures = failures;
+    println!("{}", tables::all(&r, &settings));
+    scratch.remove()?;
+
+    let mut json = serde_json::json!({
+        "benchmark": "ws",
+        "unix_time": started,
+        "machine": machine.to_json(),
+        "storage": storage.to_json(),
+        "settings": settings.to_json(),
+    });
+    if let (Some(map), serde_json::Value::Object(rest)) =
+        (json.as_object_mut(), summary::results(&r, &settings))
+    {
+        map.extend(rest);
+    }
+    write_json(&json, args.json.clone(), started)
+}
+
+/// One run of the floors: every fdatasync mode, then the echo at every rate.
+fn floors(
+    r: &mut Results,
+    settings: &Settings,
+    scratch: &mut Scratch,
+    clock: &Clock,
+    of: &str,
+) -> Result<()> {
+    for row in &mut r.fsync {
+        eprintln!("  fdatasync floor, {}, {of}", row.mode.name());
+        let dir = scratch.fresh("floor")?;
+        row.runs.push(floor::measure(
+            &dir,
+            row.mode,
+            settings.floor_samples,
+            clock,
+        )?);
+        discard(&dir)?;
+    }
+    let bytes = r.frame_bytes.round() as usize;
+    for row in &mut r.echo {
+        eprintln!("  TCP echo at {}/s, {of}", rate_label(row.rate));
+        row.runs.push(echo::measure(
+            row.rate,
+            bytes,
+            settings.warmup_secs,
+            settings.secs,
+            clock,
+        )?);
+    }
+    Ok(())
+}
+
+/// One run of everything measured against a server in `ack` mode; returns what failed (a
+/// measurement that failed is reported and the others go on).
+fn on_server(
+    r: &mut Results,
+    settings: &Settings,
+    server: &Running,
+    ack: Ack,
+    clock: &Clock,
+    of: &str,
+) -> Vec<String> {
+    let url = server.url();
+    let mut failures = Vec::new();
+    for row in r.entry.iter_mut().filter(|row| row.ack == ack) {
+        eprintln!(
+            "  order entry, {} ack, {}/s, {of}",
+            ack.name(),
+            rate_label(row.rate)
+        );
+        let (w, s) = (settings.warmup_secs, settings.secs);
+        match entry::measure(server.addr, &url, row.rate, w, s, clock) {
+            Ok(run) => row.runs.push(run),
+            Err(e) => failures.push(format!(
+                "order entry, {} ack, {}/s, {of}: {e:#}",
+                ack.name(),
+                rate_label(row.rate)
+            )),
+        }
+    }
+    for row in r.fanout.iter_mut().filter(|row| row.ack == ack) {
+        eprintln!(
+            "  fan-out to {} subscribers, {} ack, {of}",
+            settings.subscribers,
+            ack.name()
+        );
+        match fanout::measure(
+            server.addr,
+            &url,
+            settings.subscribers,
+            settings.fanout_rate,
+            settings.warmup_secs,
+            settings.fanout_updates,
+            clock,
+        ) {
+            Ok(run) => row.runs.push(run),
+            Err(e) => failures.push(format!("fan-out, {} ack, {of}: {e:#}", ack.name())),
+        }
+    }
+    failures
+}
+
+/// Writes the summary to `target` (`-` is stdout), by default bench/results/ws-<time>.json.
+fn write_json(json: &serde_json::Value, target: Option<PathBuf>, started: u64) -> Result<()> {
+    let text = serde_json::to_string_pretty(json).context("serialising the summary")?;
+    let path = target.unwrap_or_else(|| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("results")
+            .join(format!("ws-{started}.json"))
+    });
+    if path.as_os_str() == "-" {
+        println!("{text}");
+        return Ok(());
+    }
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    println!("JSON summary: {}", path.display());
+    Ok(())
+}
