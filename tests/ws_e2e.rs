@@ -21,17 +21,24 @@ use std::time::{Duration, Instant};
 /// The whole suite takes well under two minutes; this only stops a hung run.
 const SUITE_TIMEOUT: Duration = Duration::from_secs(600);
 
-const INSTALL: &str = "the WebSocket end-to-end suite needs Python 3 with `websockets` and `cryptography`: \
+const INSTALL: &str =
+    "the WebSocket end-to-end suite needs Python 3 with `websockets` and `cryptography`: \
                        run `pip install websockets cryptography`";
 
 fn python_ready() {
     let check = Command::new("python3")
-        .args(["-c", "import websockets, cryptography; from websockets.asyncio.client import connect"])
+        .args([
+            "-c",
+            "import websockets, cryptography; from websockets.asyncio.client import connect",
+        ])
         .output();
     match check {
         Err(e) => panic!("cannot run python3 ({e}); {INSTALL}"),
         Ok(out) if !out.status.success() => {
-            panic!("{INSTALL}\npython3 said:\n{}", String::from_utf8_lossy(&out.stderr))
+            panic!(
+                "{INSTALL}\npython3 said:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            )
         }
         Ok(_) => {}
     }
@@ -92,8 +99,14 @@ fn websocket_api_end_to_end() {
         Some(s) if !s.success() => panic!("the e2e suite failed ({s}); output:\n{log}"),
         Some(_) => {
             // `unittest` reports "Ran N tests" and "OK"; make sure something actually ran.
-            assert!(log.contains("\nOK"), "the e2e suite did not report OK:\n{log}");
-            assert!(!log.contains("Ran 0 tests"), "the e2e suite found no tests:\n{log}");
+            assert!(
+                log.contains("\nOK"),
+                "the e2e suite did not report OK:\n{log}"
+            );
+            assert!(
+                !log.contains("Ran 0 tests"),
+                "the e2e suite found no tests:\n{log}"
+            );
         }
     }
 }

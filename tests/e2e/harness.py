@@ -188,6 +188,7 @@ class Server:
         self.ws_url = self.http_url = None
         with self.cond:
             self.lines.append(f"--- start {server_binary()} serve --config {self.config_path}")
+            first = len(self.lines)  # this run's output starts here
         self.proc = subprocess.Popen(
             [server_binary(), "serve", "--config", self.config_path], cwd=self.workdir,
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -197,7 +198,7 @@ class Server:
         deadline = time.monotonic() + timeout
         with self.cond:
             while True:
-                text = "\n".join(self.lines)
+                text = "\n".join(self.lines[first:])
                 ws = re.findall(r"ws listening on (ws://\S+)", text)
                 http = re.findall(r"http listening on (http://\S+)", text)
                 if ws and http:

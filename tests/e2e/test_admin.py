@@ -80,8 +80,13 @@ class Admin(ServerCase):
         self.assertEqual((await bob.place("buy", "100", "1", "f-2"))["status"], "filled")
         self.assertEqual(balances((await self.fresh_logon(ALICE))["balances"])["USD"], (Decimal("1000100"), 0))
         self.assertEqual(balances((await self.fresh_logon(BOB))["balances"])["BTC"], (Decimal("100.9993"), 0))
+
+    async def test_set_fees_out_of_range_is_invalid_params(self):
+        admin, _ = await self.session(ADMIN)
         await admin.error("admin.set_fees", {"symbol": SYMBOL, "maker_fee_bps": 0, "taker_fee_bps": 20000},
-                          "invalid_params")
+                          "invalid_params")  # fee rates lie in -10000..=10000 (docs/simulate.md)
+        inst = (await admin.call("instruments"))["instruments"][0]
+        self.assertEqual((inst["maker_fee_bps"], inst["taker_fee_bps"]), (-1, 5))
 
     async def test_admin_methods_need_the_admin_scope(self):
         alice, _ = await self.session(ALICE)

@@ -104,6 +104,24 @@ class Book(ServerCase):
         await asyncio.sleep(0.3)
         self.assertEqual(len(obs.channel(f"book.{SYMBOL}.2")), 1, "messages after unsubscribe")
 
+    async def test_resubscribing_gives_a_fresh_snapshot(self):
+        alice, _ = await self.session(ALICE)
+        await alice.place("buy", "99", "1", "r-1")
+        obs = await self.connect("observer")
+        await obs.subscribe(BOOK)
+        first = await obs.next_push(BOOK)
+        await alice.place("buy", "98", "2", "r-2")
+        update = await obs.next_push(BOOK)
+        self.assertEqual((update["type"], update["seq"]), ("update", first["seq"] + 1), update)
+        await obs.call("unsubscribe", {"channels": [BOOK]})
+        await obs.subscribe(BOOK)
+        again = await obs.next_push(BOOK)
+        self.assertEqual(again["type"], "snapshot", again)
+        self.assertGreaterEqual(again["seq"], update["seq"])
+        b = LocalBook()
+        b.apply(again)
+        self.assertEqual(b.view(), book([("99", "1"), ("98", "2")], []))
+
     async def test_unknown_channels(self):
         c = await self.connect()
         for ch in ("book.NOPE-USD", "nonsense", "trades.NOPE-USD", f"book.{SYMBOL}.1001"):

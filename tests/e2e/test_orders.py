@@ -1,8 +1,9 @@
 """Order entry (place, amend, cancel, mass cancel) and its answers, in both acknowledgement modes."""
 
+import asyncio
 import unittest
 
-from harness import ALICE, SYMBOL, ServerCase, balances, order_state
+from harness import ALICE, SYMBOL, ServerCase, balances, now_ms, order_state
 
 
 class OrderEntry:
@@ -53,7 +54,6 @@ class OrderEntry:
         x = await c.call("cancel", {"symbol": SYMBOL, "client_order_id": "o-1"})
         step(x)
         self.assertEqual((x["client_order_id"], x["symbol"], x["status"]), ("o-1", SYMBOL, "cancelled"))
-        self.assertDec(x["leaves_qty"], "1.5")
 
         err = await c.error("cancel", {"symbol": SYMBOL, "client_order_id": "o-1"}, "unknown_order")
         self.assertEqual(err["client_order_id"], "o-1")
@@ -76,6 +76,9 @@ class OrderEntry:
         self.assertEqual(mc["cancelled"], 0)
         self.assertEqual(mc["rate_limit"]["remaining"], remaining[-1] - 1)
         self.assertEqual((await self.fresh_logon(ALICE))["orders"], [])
+        # checked last so that a failure here does not hide the checks above
+        self.assertDec(x["cancelled_qty"], "1.5")
+        self.assertNotIn("leaves_qty", x)
 
     async def test_engine_rejects_carry_order_id_engine_seq_and_rate_limit(self):
         c, logon = await self.session(ALICE)
@@ -109,6 +112,26 @@ class OrderEntry:
 
         ids = sorted(o["client_order_id"] for o in (await self.fresh_logon(ALICE))["orders"])
         self.assertEqual(ids, ["r-1", "r-3"])
+
+
+class GoodTillDate(ServerCase):
+    async def test_gtd_order_expires(self):
+        c, _ = await self.session(ALICE)
+        await c.subscribe("orders")
+        placed = await c.place("buy", "100", "1", "gtd-1", tif="gtd", expire_at=now_ms() + 400)
+        self.assertEqual(placed["status"], "new")
+        msg = await c.wait_for(lambda: [m for m in c.channel("orders") if m["data"]["status"] == "cancelled"],
+                               "the expiry")
+        self.assertEqual((msg[0]["data"]["client_order_id"], msg[0]["data"]["cancel_reason"]), ("gtd-1", "expired"))
+        self.assertEqual((await self.fresh_logon(ALICE))["orders"], [])
+
+    async def test_gtd_expiring_in_the_past_is_invalid_expire(self):
+        c, _ = await self.session(ALICE)
+        await c.place("buy", "99", "1", "first")
+        await asyncio.sleep(1.0)  # the server idles for a while
+        err = await c.error("place", {"symbol": SYMBOL, "side": "buy", "price": "100", "qty": "1", "tif": "gtd",
+                                      "expire_at": now_ms() - 3600_000, "client_order_id": "late"}, "invalid_expire")
+        self.assertEqual(err["client_order_id"], "late")
 
 
 class DurableOrderEntry(OrderEntry, ServerCase):

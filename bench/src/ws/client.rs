@@ -124,10 +124,15 @@ impl Client {
 
     /// Queues `text` and flushes what the socket takes; the rest goes out on later calls.
     pub fn send(&mut self, text: &str) -> Result<()> {
-        self.ws
-            .write(Message::text(text))
-            .context("queueing a frame")?;
-        self.flush()
+        match self.ws.write(Message::text(text)) {
+            Ok(()) => self.flush(),
+            // The frame is queued; a full socket only delays it.
+            Err(tungstenite::Error::Io(e)) if e.kind() == ErrorKind::WouldBlock => {
+                self.unflushed = true;
+                Ok(())
+            }
+            Err(e) => Err(anyhow!("queueing a frame: {e}")),
+        }
     }
 
     /// Flushes queued frames as far as the socket takes them.

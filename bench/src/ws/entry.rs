@@ -98,10 +98,7 @@ impl Tally<'_> {
         self.count += 1;
         self.answer_bytes += text.len() as u64;
         if self.schedule.recorded(i) {
-            latency::record(
-                &mut self.histogram,
-                since(self.schedule.planned(i), at),
-            );
+            latency::record(&mut self.histogram, since(self.schedule.planned(i), at));
         }
         if frames::has(text, "error") {
             self.problems.error(text);

@@ -16,6 +16,7 @@
 
 use std::net::SocketAddr;
 use std::os::fd::RawFd;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant as WallInstant};
 
 use anyhow::{bail, Context, Result};
@@ -41,6 +42,10 @@ const DRAIN: Duration = Duration::from_secs(10);
 const SUB_READ_BUFFER: usize = 4096;
 /// Ids of the trader's amends start here.
 const AMEND_ID_BASE: u64 = 1_000_000;
+/// Id of the cancel that clears the trader's bid at the end.
+const CANCEL_ID: u64 = 3;
+/// Fan-out runs made by this process (each rests an order with a new client order id).
+static RUNS: AtomicU64 = AtomicU64::new(0);
 
 /// The price amend `k` sets (the order rests at `PRICES[0]`, amend 0 moves it to `PRICES[1]`).
 pub fn price_of(k: usize) -> &'static str {
@@ -103,7 +108,8 @@ impl Tally {
     /// `seq`, `last_seq` the last `seq` it read.
     fn update(&mut self, snapshot: u64, last_seq: &mut u64, text: &str, at: Instant) {
         if frames::string(text, "type") != Some("update") {
-            self.problems.unexpected("subscriber got a non-update", text);
+            self.problems
+                .unexpected("subscriber got a non-update", text);
             return;
         }
         let Some(seq) = frames::number(text, "seq") else {
@@ -145,22 +151,28 @@ impl Tally {
 }
 
 /// Connects `subscribers` subscribers and a trader to the server at `addr` and moves the best
-/// bid `updates` times (plus `warmup` untimed ones) at `rate` per second.
+/// bid at `rate` per second, `warmup_secs` untimed and `secs` timed.
 pub fn measure(
     addr: SocketAddr,
     url: &str,
     subscribers: usize,
     rate: u64,
     warmup_secs: f64,
-    updates: u64,
+    secs: f64,
     clock: &Clock,
 ) -> Result<FanoutRun> {
     let setup = WallInstant::now();
     let mut trader = Client::connect(addr, url, 128 * 1024)?;
     trader.logon(1).context("trader logon")?;
-    let coid = format!("fan-{}", std::process::id());
+    let coid = format!(
+        "fan-{}-{}",
+        std::process::id(),
+        RUNS.fetch_add(1, Ordering::Relaxed)
+    );
     let rest = frames::place_gtc(2, SYMBOL, "buy", PRICES[0], QTY, &coid);
-    trader.request(2, &rest).context("resting the trader's bid")?;
+    trader
+        .request(2, &rest)
+        .context("resting the trader's bid")?;
     let channel = format!("bbo.{SYMBOL}");
     let mut subs = Vec::with_capacity(subscribers);
     let mut problems = Problems::default();
@@ -180,12 +192,7 @@ pub fn measure(
     trader.set_nonblocking()?;
     register(&poll, trader.raw_fd(), trader_token)?;
 
-    let schedule = Schedule::new(
-        clock.now() + LEAD,
-        rate,
-        warmup_secs,
-        updates as f64 / rate as f64,
-    );
+    let schedule = Schedule::new(clock.now() + LEAD, rate, warmup_secs, secs);
     let total = schedule.total;
     let mut tally = Tally {
         schedule,
@@ -253,14 +260,32 @@ pub fn measure(
     }
     let noise = meter.stop();
     drop(subs);
-    finish(tally, subscribers, updates, closed, setup_secs, noise)
+    // Leave the book empty for whatever runs next on this server.
+    trader.send(&frames::cancel(CANCEL_ID, SYMBOL, &coid))?;
+    let mut cancelled = false;
+    let until = clock.now() + DRAIN;
+    while !cancelled && clock.now() < until {
+        trader.poll(|text| {
+            if frames::number(text, "id") == Some(CANCEL_ID) {
+                cancelled = true;
+                if frames::has(text, "error") {
+                    tally.problems.error(text);
+                }
+            }
+        })?;
+    }
+    if !cancelled {
+        tally
+            .problems
+            .missing(1, "the cancel of the trader's bid was not answered");
+    }
+    finish(tally, subscribers, closed, setup_secs, noise)
 }
 
 /// Reduces the tally to a run, counting what never arrived.
 fn finish(
     mut tally: Tally,
     subscribers: usize,
-    updates: u64,
     closed: u64,
     setup_secs: f64,
     noise: RunNoise,
@@ -293,7 +318,7 @@ fn finish(
         all: Latency::of(&tally.all),
         last: Latency::of(&last),
         subscribers,
-        updates,
+        updates: (schedule.total - schedule.warmup) as u64,
         gaps: tally.gaps,
         closed,
         setup_secs,

@@ -45,6 +45,13 @@ pub fn amend_price(out: &mut String, id: u64, symbol: &str, coid: &str, price: &
     );
 }
 
+/// A `cancel` by client order id.
+pub fn cancel(id: u64, symbol: &str, coid: &str) -> String {
+    format!(
+        r#"{{"id":{id},"method":"cancel","params":{{"symbol":"{symbol}","client_order_id":"{coid}"}}}}"#
+    )
+}
+
 /// A `subscribe` to one channel.
 pub fn subscribe(id: u64, channel: &str) -> String {
     format!(r#"{{"id":{id},"method":"subscribe","params":{{"channels":["{channel}"]}}}}"#)
@@ -134,6 +141,7 @@ mod tests {
         for text in [
             place_gtc(2, "BTC-USD", "buy", "100", "0.0001", "a-1"),
             subscribe(4, "bbo.BTC-USD"),
+            cancel(5, "BTC-USD", "fan-1"),
             logon(1, "k", 1_763_790_000_000, "nonce-123", &[0xab, 0x01]),
         ] {
             serde_json::from_str::<serde_json::Value>(&text).expect("valid JSON");

@@ -102,10 +102,12 @@ pub fn run(args: &WsArgs) -> Result<()> {
         }));
     }
     for &ack in settings.modes.iter().filter(|_| on(Section::Fanout)) {
-        r.fanout.push(FanoutRow {
-            ack,
-            runs: Vec::new(),
-        });
+        r.fanout
+            .extend(settings.fanout_rates.iter().map(|&rate| FanoutRow {
+                ack,
+                rate,
+                runs: Vec::new(),
+            }));
     }
     let mut failures = Vec::new();
     for run in 0..settings.runs {
@@ -122,6 +124,7 @@ pub fn run(args: &WsArgs) -> Result<()> {
                     ack,
                     idle: settings.idle,
                     snapshot_every: settings.snapshot_every,
+                    slow_consumer_messages: settings.slow_consumer_messages,
                 },
             )?;
             eprintln!("  {} ack server on {}, {of}", ack.name(), server.addr);
@@ -211,22 +214,24 @@ fn on_server(
         }
     }
     for row in r.fanout.iter_mut().filter(|row| row.ack == ack) {
-        eprintln!(
-            "  fan-out to {} subscribers, {} ack, {of}",
+        let what = format!(
+            "fan-out to {} subscribers, {} ack, {}/s, {of}",
             settings.subscribers,
-            ack.name()
+            ack.name(),
+            rate_label(row.rate)
         );
+        eprintln!("  {what}");
         match fanout::measure(
             server.addr,
             &url,
             settings.subscribers,
-            settings.fanout_rate,
+            row.rate,
             settings.warmup_secs,
-            settings.fanout_updates,
+            settings.fanout_secs,
             clock,
         ) {
             Ok(run) => row.runs.push(run),
-            Err(e) => failures.push(format!("fan-out, {} ack, {of}: {e:#}", ack.name())),
+            Err(e) => failures.push(format!("{what}: {e:#}")),
         }
     }
     failures

@@ -40,11 +40,13 @@ pub struct EntryRow {
     pub runs: Vec<EntryRun>,
 }
 
-/// The runs of the fan-out in one mode.
+/// The runs of the fan-out in one mode at one rate.
 #[derive(Debug, Clone)]
 pub struct FanoutRow {
     /// The server's acknowledgement mode.
     pub ack: Ack,
+    /// Best-bid changes per second.
+    pub rate: u64,
     /// One per run.
     pub runs: Vec<FanoutRun>,
 }

@@ -50,7 +50,6 @@ impl Schedule {
     pub fn recorded(&self, i: usize) -> bool {
         i >= self.warmup && i < self.total
     }
-
 }
 
 /// `(warm-up, measured)` message counts at `rate` per second; at least one measured.

@@ -35,6 +35,8 @@ pub struct ServerSettings {
     pub idle: Idle,
     /// Commands between snapshots (0: none).
     pub snapshot_every: u64,
+    /// Messages queued for one connection before it is cut off as a slow consumer.
+    pub slow_consumer_messages: usize,
 }
 
 /// The key the benchmark signs its logons with.
@@ -63,6 +65,7 @@ idle = "{idle}"
 [ws]
 listen = "127.0.0.1:0"
 rate_limit = {{ orders = 100000000, window_ms = 1000 }}
+slow_consumer_messages = {slow_consumer}
 
 [http]
 listen = "127.0.0.1:0"
@@ -90,6 +93,7 @@ ed25519_public = "{public}"
         ack = s.ack.name(),
         idle = s.idle.name(),
         snapshot_every = s.snapshot_every,
+        slow_consumer = s.slow_consumer_messages,
     )
 }
 
@@ -165,10 +169,20 @@ mod tests {
                 ack: Ack::Durable,
                 idle: Idle::SpinPark,
                 snapshot_every: 0,
+                slow_consumer_messages: 4096,
             },
         );
         let public = frames::hex(signing_key().verifying_key().as_bytes());
         assert!(text.contains(&format!("ed25519_public = \"{public}\"")));
         assert!(text.contains("ack = \"durable\"") && text.contains("idle = \"spin_park\""));
+        let path =
+            std::env::temp_dir().join(format!("bench-ws-config-{}.toml", std::process::id()));
+        fs::write(&path, &text).expect("temp dir is writable");
+        let config = Config::load(Some(&path));
+        let _ = fs::remove_file(&path);
+        let config = config.expect("the server accepts the config");
+        assert_eq!(config.instruments.len(), 1);
+        assert_eq!(config.keys.len(), 1);
+        assert_eq!(config.ws.listen.port(), 0);
     }
 }

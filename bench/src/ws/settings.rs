@@ -7,6 +7,8 @@ use clap::{Args, ValueEnum};
 
 /// Open-loop order-entry rates (BENCHMARKS.md's wire-to-wire rates).
 pub const RATES: [u64; 3] = [10_000, 50_000, 100_000];
+/// Fan-out update rates: one the gateway sustains on these machines, and 1,000/s.
+pub const FANOUT_RATES: [u64; 2] = [100, 1_000];
 
 /// Flags of `bench ws`.
 #[derive(Debug, Clone, Args)]
@@ -14,7 +16,7 @@ pub struct WsArgs {
     /// Runs of every measurement; the tables quote medians [default: 3, or 1 with --quick].
     #[arg(long)]
     pub runs: Option<usize>,
-    /// Smoke run: 1 run, 2 s per rate, 300 fdatasyncs, 1,000 fan-out updates.
+    /// Smoke run: 1 run, 2 s per rate, 300 fdatasyncs, 1 s per fan-out rate.
     #[arg(long)]
     pub quick: bool,
     /// Open-loop order-entry rates, orders/s, comma separated, K and M suffixes allowed
@@ -38,16 +40,23 @@ pub struct WsArgs {
     /// is the server's own default.
     #[arg(long, default_value_t = 100_000)]
     pub snapshot_every: u64,
+    /// The server's `ws.slow_consumer_messages`: answers and pushes queued for one connection
+    /// before the server cuts it off (1008 `slow_consumer`). The server's default, 4,096, cuts
+    /// the order-entry connection when the gateway falls behind at 50K/s and up; the default
+    /// here lets an overloaded gateway show up as latency instead.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub slow_consumer_messages: usize,
     /// WebSocket subscribers of the market-data fan-out.
     #[arg(long, default_value_t = 1_000)]
     pub subscribers: usize,
-    /// Best-bid changes the fan-out trader causes, after the warm-up ones
-    /// [default: 5,000, or 1,000 with --quick].
-    #[arg(long, value_parser = bench::report::parse_count)]
-    pub fanout_updates: Option<u64>,
-    /// Best-bid changes per second in the fan-out.
-    #[arg(long, default_value = "1K", value_parser = bench::report::parse_count)]
-    pub fanout_rate: u64,
+    /// Best-bid changes per second in the fan-out, comma separated, K suffix allowed
+    /// [default: 100,1K].
+    #[arg(long, value_delimiter = ',', value_parser = bench::report::parse_count)]
+    pub fanout_rates: Option<Vec<u64>>,
+    /// Measured seconds of best-bid changes per fan-out rate, after the warm-up
+    /// [default: 5, or 1 with --quick].
+    #[arg(long)]
+    pub fanout_secs: Option<f64>,
     /// 4 KiB appends timed for the fdatasync floor [default: 2,000, or 300 with --quick].
     #[arg(long)]
     pub floor_samples: Option<usize>,
@@ -150,12 +159,14 @@ pub struct Settings {
     pub idle: Idle,
     /// The server's snapshot interval.
     pub snapshot_every: u64,
+    /// The server's slow-consumer queue length.
+    pub slow_consumer_messages: usize,
     /// Fan-out subscribers.
     pub subscribers: usize,
-    /// Measured fan-out updates.
-    pub fanout_updates: u64,
     /// Fan-out updates per second.
-    pub fanout_rate: u64,
+    pub fanout_rates: Vec<u64>,
+    /// Measured seconds per fan-out rate.
+    pub fanout_secs: f64,
     /// Timed writes of the fdatasync floor.
     pub floor_samples: usize,
     /// Measurements to run.
@@ -178,8 +189,13 @@ impl Settings {
         if !(secs > 0.0 && secs <= 600.0 && (0.0..=60.0).contains(&warmup_secs)) {
             bail!("--secs must be in (0, 600] and --warmup-secs in [0, 60]");
         }
-        if args.subscribers == 0 || args.fanout_rate == 0 {
-            bail!("--subscribers and --fanout-rate must be at least 1");
+        let fanout_rates = args
+            .fanout_rates
+            .clone()
+            .unwrap_or_else(|| FANOUT_RATES.to_vec());
+        let fanout_secs = args.fanout_secs.unwrap_or(if quick { 1.0 } else { 5.0 });
+        if args.subscribers == 0 || !(fanout_secs > 0.0 && fanout_secs <= 600.0) {
+            bail!("--subscribers must be at least 1 and --fanout-secs in (0, 600]");
         }
         Ok(Settings {
             runs,
@@ -192,11 +208,10 @@ impl Settings {
                 .unwrap_or_else(|| vec![Ack::Fast, Ack::Durable]),
             idle: args.idle,
             snapshot_every: args.snapshot_every,
+            slow_consumer_messages: args.slow_consumer_messages,
             subscribers: args.subscribers,
-            fanout_updates: args
-                .fanout_updates
-                .unwrap_or(if quick { 1_000 } else { 5_000 }),
-            fanout_rate: args.fanout_rate,
+            fanout_rates,
+            fanout_secs,
             floor_samples: args
                 .floor_samples
                 .unwrap_or(if quick { 300 } else { 2_000 }),
@@ -223,9 +238,10 @@ impl Settings {
             "modes": self.modes.iter().map(|m| m.name()).collect::<Vec<_>>(),
             "engine_idle": self.idle.name(),
             "snapshot_every": self.snapshot_every,
+            "slow_consumer_messages": self.slow_consumer_messages,
             "subscribers": self.subscribers,
-            "fanout_updates": self.fanout_updates,
-            "fanout_rate": self.fanout_rate,
+            "fanout_rates": self.fanout_rates,
+            "fanout_secs": self.fanout_secs,
             "floor_samples": self.floor_samples,
             "sections": self.sections.iter().map(|s| s.key()).collect::<Vec<_>>(),
             "quick": self.quick,

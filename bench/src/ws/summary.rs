@@ -77,6 +77,7 @@ pub fn results(r: &Results, settings: &Settings) -> Value {
         },
         "fanout": r.fanout.iter().map(|row| json!({
             "ack": row.ack.name(),
+            "rate": row.rate,
             "median": {
                 "every_subscriber": latency(&row.runs, |x| x.all).map(Latency::to_json),
                 "last_subscriber": latency(&row.runs, |x| x.last).map(Latency::to_json),

@@ -31,7 +31,8 @@ pub fn header(machine: &Machine, storage: &Storage, settings: &Settings) -> Stri
     format!(
         "# Tradestream WebSocket wire-to-wire benchmarks\n\n{}\n\n{}\n\nserver: in-process \
          `tradestream::serve::Server`, one instrument, fsync always (group commit), \
-         engine.idle {}, snapshot_every {}, a fresh server per mode and run; client: tungstenite \
+         engine.idle {}, snapshot_every {}, slow_consumer_messages {}, a fresh server per mode \
+         and run; client: tungstenite \
          (sync) over non-blocking std sockets, TCP_NODELAY, spinning\n\nruns: {} (tables quote \
          medians, JSON keeps every run){}; noise columns: highest 1-minute load average at the \
          start of a run, most steal, most involuntary context switches of the client thread\n",
@@ -39,6 +40,7 @@ pub fn header(machine: &Machine, storage: &Storage, settings: &Settings) -> Stri
         storage.describe(),
         settings.idle.name(),
         settings.snapshot_every,
+        settings.slow_consumer_messages,
         settings.runs,
         if settings.quick { " (quick)" } else { "" }
     )
@@ -57,7 +59,9 @@ pub fn all(r: &Results, settings: &Settings) -> String {
     if !r.fanout.is_empty() {
         out.push_str(&fanout(r, settings));
     }
-    out.push_str(&server_problems(r));
+    if !r.entry.is_empty() || !r.fanout.is_empty() || !r.failures.is_empty() {
+        out.push_str(&server_problems(r));
+    }
     out
 }
 
@@ -289,17 +293,18 @@ fn fanout(r: &Results, settings: &Settings) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "## Market-data fan-out: {} subscribers on bbo.{}, the best bid moved {}/s (median of \
-         {} run(s))\n",
+        "## Market-data fan-out: {} subscribers on bbo.{}, the best bid moved at a fixed rate \
+         (median of {} run(s), {} s per rate)\n",
         thousands(settings.subscribers as u64),
         super::server::SYMBOL,
-        thousands(settings.fanout_rate),
-        settings.runs
+        settings.runs,
+        settings.fanout_secs
     );
     let _ = writeln!(
         out,
-        "| ack | delay | {} | samples | updates | gaps | missing | cut off | set-up | load | \
-         steal | preempted |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| ack | rate | delay | {} | samples | updates | gaps | missing | cut off | set-up | load \
+         | steal | preempted |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\
+         ---|---|",
         quantile_names()
     );
     for row in &r.fanout {
@@ -313,8 +318,9 @@ fn fanout(r: &Results, settings: &Settings) -> String {
             let Some(l) = l else { continue };
             let _ = writeln!(
                 out,
-                "| {} | {name} | {} | {} | {} | {} | {} | {} | {:.1} s | {noise} |",
+                "| {} | {}/s | {name} | {} | {} | {} | {} | {} | {} | {:.1} s | {noise} |",
                 row.ack.name(),
+                rate_label(row.rate),
                 quantile_cells(&l),
                 thousands(l.samples),
                 thousands(med(runs, |x| x.updates as f64) as u64),
@@ -343,13 +349,21 @@ fn server_problems(r: &Results) -> String {
     let mut rows: Vec<(String, Problems)> = Vec::new();
     for row in &r.entry {
         rows.push((
-            format!("order entry, {} ack, {}", row.ack.name(), rate_label(row.rate)),
+            format!(
+                "order entry, {} ack, {}",
+                row.ack.name(),
+                rate_label(row.rate)
+            ),
             problems(&row.runs, |x| &x.problems),
         ));
     }
     for row in &r.fanout {
         rows.push((
-            format!("fan-out, {} ack", row.ack.name()),
+            format!(
+                "fan-out, {} ack, {}/s",
+                row.ack.name(),
+                rate_label(row.rate)
+            ),
             problems(&row.runs, |x| &x.problems),
         ));
     }

@@ -12,7 +12,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 use tradestream_durable::{DurableEngine, DurableError};
 use tradestream_journal::DurableWatermark;
-use tradestream_model::{AccountId, Command, Event, Timestamp};
+use tradestream_model::{AccountId, Command, Event, TimeInForce, Timestamp};
 
 /// Requests taken from one ring before moving to the next.
 const BATCH: usize = 64;
@@ -88,6 +88,14 @@ impl Sequencer {
         }
     }
 
+    /// True when `cmd` is a GTD order and the engine clock (moved only by `time` commands) is
+    /// behind the sequencer's stamp: a journaled `time` command goes first, so the expiry is
+    /// checked against the current time, not the time of the last expiry.
+    fn clock_behind(&self, cmd: &Command, now: i64) -> bool {
+        matches!(cmd, Command::New(o) if matches!(o.tif, TimeInForce::Gtd(_)))
+            && self.engine.engine().clock().0 < now
+    }
+
     /// Takes up to [`BATCH`] requests from each ring in turn, while the release queue has room.
     fn drain(&mut self, now: i64) -> bool {
         let n = self.sides.len();
@@ -104,6 +112,10 @@ impl Sequencer {
                 any = true;
                 match item.request {
                     Request::Command(cmd) => {
+                        if self.clock_behind(&cmd, now) {
+                            let time = Command::Time { ts: Timestamp(now) };
+                            self.apply(None, time, now, item.received_ns);
+                        }
                         self.apply(Some(item.origin), cmd, now, item.received_ns)
                     }
                     Request::AccountSnapshot(account) => {

@@ -2,9 +2,13 @@
 
 use rust_decimal::Decimal;
 use std::str::FromStr;
-use tradestream_model::{AccountId, ClientOrderId, OrderType, SelfTradePrevention, ShortName, Side};
+use tradestream_model::{
+    AccountId, ClientOrderId, OrderType, SelfTradePrevention, ShortName, Side,
+};
 use tradestream_ws::channel::Channel;
-use tradestream_ws::protocol::request::{parse, ErrorCode, Logon, Method, Place, RequestError, Tif};
+use tradestream_ws::protocol::request::{
+    parse, ErrorCode, Logon, Method, Place, RequestError, Tif,
+};
 
 fn d(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
@@ -90,7 +94,9 @@ fn place_with_every_option() {
     assert_eq!(p.client_order_id, Some(cid("a-1")));
     assert_eq!(p.qty, d("1"));
     for (tif, want) in [("gtc", Tif::Gtc), ("ioc", Tif::Ioc), ("fok", Tif::Fok)] {
-        let p = place(&format!(r#"{{"symbol":"X","side":"buy","price":"1","qty":"1","tif":"{tif}"}}"#));
+        let p = place(&format!(
+            r#"{{"symbol":"X","side":"buy","price":"1","qty":"1","tif":"{tif}"}}"#
+        ));
         assert_eq!(p.unwrap().tif, want);
     }
     for (stp, want) in [
@@ -98,14 +104,17 @@ fn place_with_every_option() {
         ("cancel_taker", SelfTradePrevention::CancelTaker),
         ("cancel_maker", SelfTradePrevention::CancelMaker),
     ] {
-        let p = place(&format!(r#"{{"symbol":"X","side":"buy","price":"1","qty":"1","stp":"{stp}"}}"#));
+        let p = place(&format!(
+            r#"{{"symbol":"X","side":"buy","price":"1","qty":"1","stp":"{stp}"}}"#
+        ));
         assert_eq!(p.unwrap().stp, want);
     }
 }
 
 #[test]
 fn market_orders_take_no_price() {
-    let p = place(r#"{"symbol":"BTC-USD","side":"buy","type":"market","qty":"2","tif":"ioc"}"#).unwrap();
+    let p = place(r#"{"symbol":"BTC-USD","side":"buy","type":"market","qty":"2","tif":"ioc"}"#)
+        .unwrap();
     assert_eq!((p.order_type, p.price), (OrderType::Market, None));
     // A null price counts as absent.
     assert!(place(r#"{"symbol":"X","side":"buy","type":"market","qty":"2","price":null}"#).is_ok());
@@ -118,18 +127,36 @@ fn market_orders_take_no_price() {
 #[test]
 fn decimals_must_be_strings() {
     let m = place_err(r#"{"symbol":"X","side":"buy","price":100.5,"qty":"1"}"#);
-    assert!(m.starts_with("params.price: expected a decimal string"), "{m}");
+    assert!(
+        m.starts_with("params.price: expected a decimal string"),
+        "{m}"
+    );
     assert!(m.contains("decimal strings are required"), "{m}");
     let m = place_err(r#"{"symbol":"X","side":"buy","price":"100.5","qty":1}"#);
-    assert!(m.starts_with("params.qty: expected a decimal string"), "{m}");
+    assert!(
+        m.starts_with("params.qty: expected a decimal string"),
+        "{m}"
+    );
     for bad in ["1e2", "+1", ".5", "1.", " 1", "1,5", "", "NaN"] {
-        let m = place_err(&format!(r#"{{"symbol":"X","side":"buy","price":"{bad}","qty":"1"}}"#));
-        assert!(m.starts_with("params.price: not a decimal string"), "{bad}: {m}");
+        let m = place_err(&format!(
+            r#"{{"symbol":"X","side":"buy","price":"{bad}","qty":"1"}}"#
+        ));
+        assert!(
+            m.starts_with("params.price: not a decimal string"),
+            "{bad}: {m}"
+        );
     }
-    let m = place_err(r#"{"symbol":"X","side":"buy","price":"1","qty":"123456789012345678901234567890"}"#);
+    let m = place_err(
+        r#"{"symbol":"X","side":"buy","price":"1","qty":"123456789012345678901234567890"}"#,
+    );
     assert!(m.starts_with("params.qty: decimal has more than 28"), "{m}");
     // Grid and sign are the gateway's business: a negative qty parses here.
-    assert_eq!(place(r#"{"symbol":"X","side":"buy","price":"1","qty":"-1"}"#).unwrap().qty, d("-1"));
+    assert_eq!(
+        place(r#"{"symbol":"X","side":"buy","price":"1","qty":"-1"}"#)
+            .unwrap()
+            .qty,
+        d("-1")
+    );
 }
 
 #[test]
@@ -187,7 +214,14 @@ fn place_parameter_errors_name_the_parameter() {
     let m = place_err("{}");
     assert_eq!(m, "params.symbol: required");
     let (code, id, m) = fail(r#"{"id":1,"method":"place"}"#);
-    assert_eq!((code, id.as_deref(), m.as_str()), (ErrorCode::InvalidParams, Some("1"), "params.symbol: required"));
+    assert_eq!(
+        (code, id.as_deref(), m.as_str()),
+        (
+            ErrorCode::InvalidParams,
+            Some("1"),
+            "params.symbol: required"
+        )
+    );
 }
 
 #[test]
@@ -203,30 +237,69 @@ fn escaped_strings_are_decoded() {
 #[test]
 fn cancel_amend_mass_cancel() {
     assert_eq!(
-        method(r#"{"id": 4, "method": "cancel", "params": {"symbol": "BTC-USD", "client_order_id": "a-1"}}"#),
-        Method::Cancel { symbol: "BTC-USD".into(), client_order_id: cid("a-1") }
+        method(
+            r#"{"id": 4, "method": "cancel", "params": {"symbol": "BTC-USD", "client_order_id": "a-1"}}"#
+        ),
+        Method::Cancel {
+            symbol: "BTC-USD".into(),
+            client_order_id: cid("a-1")
+        }
     );
     let (code, _, m) = fail(r#"{"id":4,"method":"cancel","params":{"symbol":"BTC-USD"}}"#);
-    assert_eq!((code, m.as_str()), (ErrorCode::InvalidParams, "params.client_order_id: required"));
     assert_eq!(
-        method(r#"{"id": 5, "method": "amend", "params": {"symbol": "BTC-USD", "client_order_id": "a-3", "price": "101", "qty": "3"}}"#),
-        Method::Amend { symbol: "BTC-USD".into(), client_order_id: cid("a-3"), price: Some(d("101")), qty: Some(d("3")) }
+        (code, m.as_str()),
+        (ErrorCode::InvalidParams, "params.client_order_id: required")
     );
     assert_eq!(
-        method(r#"{"id":5,"method":"amend","params":{"symbol":"X","client_order_id":"a","qty":"3"}}"#),
-        Method::Amend { symbol: "X".into(), client_order_id: cid("a"), price: None, qty: Some(d("3")) }
+        method(
+            r#"{"id": 5, "method": "amend", "params": {"symbol": "BTC-USD", "client_order_id": "a-3", "price": "101", "qty": "3"}}"#
+        ),
+        Method::Amend {
+            symbol: "BTC-USD".into(),
+            client_order_id: cid("a-3"),
+            price: Some(d("101")),
+            qty: Some(d("3"))
+        }
     );
-    let (code, _, m) = fail(r#"{"id":5,"method":"amend","params":{"symbol":"X","client_order_id":"a"}}"#);
+    assert_eq!(
+        method(
+            r#"{"id":5,"method":"amend","params":{"symbol":"X","client_order_id":"a","qty":"3"}}"#
+        ),
+        Method::Amend {
+            symbol: "X".into(),
+            client_order_id: cid("a"),
+            price: None,
+            qty: Some(d("3"))
+        }
+    );
+    let (code, _, m) =
+        fail(r#"{"id":5,"method":"amend","params":{"symbol":"X","client_order_id":"a"}}"#);
     assert_eq!(code, ErrorCode::InvalidParams);
-    assert!(m.starts_with("params.price, params.qty: amend needs"), "{m}");
-    let (_, _, m) = fail(r#"{"id":5,"method":"amend","params":{"symbol":"X","client_order_id":"a","price":101}}"#);
-    assert!(m.starts_with("params.price: expected a decimal string"), "{m}");
+    assert!(
+        m.starts_with("params.price, params.qty: amend needs"),
+        "{m}"
+    );
+    let (_, _, m) = fail(
+        r#"{"id":5,"method":"amend","params":{"symbol":"X","client_order_id":"a","price":101}}"#,
+    );
+    assert!(
+        m.starts_with("params.price: expected a decimal string"),
+        "{m}"
+    );
     assert_eq!(
         method(r#"{"id": 6, "method": "mass_cancel", "params": {"symbol": "BTC-USD"}}"#),
-        Method::MassCancel { symbol: Some("BTC-USD".into()) }
+        Method::MassCancel {
+            symbol: Some("BTC-USD".into())
+        }
     );
-    assert_eq!(method(r#"{"id":6,"method":"mass_cancel"}"#), Method::MassCancel { symbol: None });
-    assert_eq!(method(r#"{"id":6,"method":"mass_cancel","params":{}}"#), Method::MassCancel { symbol: None });
+    assert_eq!(
+        method(r#"{"id":6,"method":"mass_cancel"}"#),
+        Method::MassCancel { symbol: None }
+    );
+    assert_eq!(
+        method(r#"{"id":6,"method":"mass_cancel","params":{}}"#),
+        Method::MassCancel { symbol: None }
+    );
 }
 
 #[test]
@@ -245,17 +318,33 @@ fn logon_params() {
             cancel_on_disconnect: true,
         })
     );
-    let logon = |params: &str| fail(&format!(r#"{{"id":"l","method":"logon","params":{params}}}"#));
+    let logon = |params: &str| {
+        fail(&format!(
+            r#"{{"id":"l","method":"logon","params":{params}}}"#
+        ))
+    };
     let base = |nonce: &str, signature: &str| {
         format!(r#"{{"api_key":"k","timestamp":1,"nonce":"{nonce}","signature":"{signature}"}}"#)
     };
-    match method(&format!(r#"{{"id":1,"method":"logon","params":{}}}"#, base("________", "ABCdef01"))) {
+    match method(&format!(
+        r#"{{"id":1,"method":"logon","params":{}}}"#,
+        base("________", "ABCdef01")
+    )) {
         Method::Logon(l) => assert!(!l.cancel_on_disconnect),
         m => panic!("{m:?}"),
     }
-    for nonce in ["short", "has space1", "toolong".repeat(10).as_str(), "nonce+plus"] {
+    for nonce in [
+        "short",
+        "has space1",
+        "toolong".repeat(10).as_str(),
+        "nonce+plus",
+    ] {
         let (code, id, m) = logon(&base(nonce, "ab"));
-        assert_eq!((code, id.as_deref()), (ErrorCode::InvalidParams, Some("\"l\"")), "{nonce}");
+        assert_eq!(
+            (code, id.as_deref()),
+            (ErrorCode::InvalidParams, Some("\"l\"")),
+            "{nonce}"
+        );
         assert!(m.starts_with("params.nonce: expected 8 to 64"), "{m}");
     }
     for sig in ["", "xyz", "ab cd"] {
@@ -266,7 +355,9 @@ fn logon_params() {
     assert_eq!(m, "params.timestamp: expected an integer");
     let (_, _, m) = logon(r#"{"timestamp":1,"nonce":"abcdefgh","signature":"ab"}"#);
     assert_eq!(m, "params.api_key: required");
-    let (_, _, m) = logon(r#"{"api_key":"k","timestamp":1,"nonce":"abcdefgh","signature":"ab","cancel_on_disconnect":"yes"}"#);
+    let (_, _, m) = logon(
+        r#"{"api_key":"k","timestamp":1,"nonce":"abcdefgh","signature":"ab","cancel_on_disconnect":"yes"}"#,
+    );
     assert_eq!(m, "params.cancel_on_disconnect: expected true or false");
 }
 
@@ -288,12 +379,27 @@ fn nonce_bounds() {
 #[test]
 fn methods_without_params() {
     assert_eq!(method(r#"{"id":1,"method":"logout"}"#), Method::Logout);
-    assert_eq!(method(r#"{"id": 8, "method": "instruments"}"#), Method::Instruments);
-    assert_eq!(method(r#"{"id": 9, "method": "ping", "params": {}}"#), Method::Ping);
-    assert_eq!(method(r#"{"id": 9, "method": "ping", "params": null}"#), Method::Ping);
-    assert_eq!(method(r#"{"id": 9, "method": "ping", "params": {"x": 1}}"#), Method::Ping);
+    assert_eq!(
+        method(r#"{"id": 8, "method": "instruments"}"#),
+        Method::Instruments
+    );
+    assert_eq!(
+        method(r#"{"id": 9, "method": "ping", "params": {}}"#),
+        Method::Ping
+    );
+    assert_eq!(
+        method(r#"{"id": 9, "method": "ping", "params": null}"#),
+        Method::Ping
+    );
+    assert_eq!(
+        method(r#"{"id": 9, "method": "ping", "params": {"x": 1}}"#),
+        Method::Ping
+    );
     let (code, _, m) = fail(r#"{"id": 9, "method": "ping", "params": [1]}"#);
-    assert_eq!((code, m.as_str()), (ErrorCode::InvalidParams, "params: expected an object"));
+    assert_eq!(
+        (code, m.as_str()),
+        (ErrorCode::InvalidParams, "params: expected an object")
+    );
 }
 
 #[test]
@@ -301,8 +407,14 @@ fn subscribe_and_unsubscribe() {
     let frame = r#"{"id": 10, "method": "subscribe", "params": {"channels": ["book.BTC-USD", "book.BTC-USD.10", "bbo.BTC-USD", "trades.BTC-USD", "status.BTC-USD", "orders", "fills", "balances"]}}"#;
     let sym = ShortName::new("BTC-USD").unwrap();
     let want = vec![
-        Channel::Book { symbol: sym, depth: None },
-        Channel::Book { symbol: sym, depth: Some(10) },
+        Channel::Book {
+            symbol: sym,
+            depth: None,
+        },
+        Channel::Book {
+            symbol: sym,
+            depth: Some(10),
+        },
         Channel::Bbo(sym),
         Channel::Trades(sym),
         Channel::Status(sym),
@@ -314,15 +426,34 @@ fn subscribe_and_unsubscribe() {
     let frame = frame.replace("\"subscribe\"", "\"unsubscribe\"");
     assert_eq!(method(&frame), Method::Unsubscribe(want));
 
-    let (code, id, m) = fail(r#"{"id":10,"method":"subscribe","params":{"channels":["bbo.X","ticker.X"]}}"#);
-    assert_eq!((code, id.as_deref()), (ErrorCode::UnknownChannel, Some("10")));
-    assert!(m.starts_with("params.channels[1]: channel \"ticker.X\" does not exist"), "{m}");
+    let (code, id, m) =
+        fail(r#"{"id":10,"method":"subscribe","params":{"channels":["bbo.X","ticker.X"]}}"#);
+    assert_eq!(
+        (code, id.as_deref()),
+        (ErrorCode::UnknownChannel, Some("10"))
+    );
+    assert!(
+        m.starts_with("params.channels[1]: channel \"ticker.X\" does not exist"),
+        "{m}"
+    );
     let (code, _, m) = fail(r#"{"id":10,"method":"subscribe","params":{"channels":["book.X.0"]}}"#);
     assert_eq!(code, ErrorCode::UnknownChannel, "{m}");
     let (code, _, m) = fail(r#"{"id":10,"method":"subscribe","params":{"channels":["bbo.X",5]}}"#);
-    assert_eq!((code, m.as_str()), (ErrorCode::InvalidParams, "params.channels[1]: expected a channel name string"));
+    assert_eq!(
+        (code, m.as_str()),
+        (
+            ErrorCode::InvalidParams,
+            "params.channels[1]: expected a channel name string"
+        )
+    );
     let (code, _, m) = fail(r#"{"id":10,"method":"subscribe","params":{"channels":"bbo.X"}}"#);
-    assert_eq!((code, m.as_str()), (ErrorCode::InvalidParams, "params.channels: expected an array of channel names"));
+    assert_eq!(
+        (code, m.as_str()),
+        (
+            ErrorCode::InvalidParams,
+            "params.channels: expected an array of channel names"
+        )
+    );
     let (_, _, m) = fail(r#"{"id":10,"method":"subscribe","params":{"channels":[]}}"#);
     assert_eq!(m, "params.channels: list at least one channel");
     let (_, _, m) = fail(r#"{"id":10,"method":"unsubscribe","params":{}}"#);
@@ -333,26 +464,56 @@ fn subscribe_and_unsubscribe() {
 fn admin_methods() {
     assert_eq!(
         method(r#"{"id": 20, "method": "admin.halt", "params": {"symbol": "BTC-USD"}}"#),
-        Method::AdminHalt { symbol: "BTC-USD".into() }
+        Method::AdminHalt {
+            symbol: "BTC-USD".into()
+        }
     );
     assert_eq!(
         method(r#"{"id": 21, "method": "admin.resume", "params": {"symbol": "BTC-USD"}}"#),
-        Method::AdminResume { symbol: "BTC-USD".into() }
+        Method::AdminResume {
+            symbol: "BTC-USD".into()
+        }
     );
     assert_eq!(
-        method(r#"{"id": 22, "method": "admin.kill_switch", "params": {"account": 2, "on": true}}"#),
-        Method::AdminKillSwitch { account: AccountId(2), on: true }
+        method(
+            r#"{"id": 22, "method": "admin.kill_switch", "params": {"account": 2, "on": true}}"#
+        ),
+        Method::AdminKillSwitch {
+            account: AccountId(2),
+            on: true
+        }
     );
     assert_eq!(
-        method(r#"{"id": 23, "method": "admin.set_fees", "params": {"symbol": "BTC-USD", "maker_fee_bps": -1, "taker_fee_bps": 7}}"#),
-        Method::AdminSetFees { symbol: "BTC-USD".into(), maker_fee_bps: -1, taker_fee_bps: 7 }
+        method(
+            r#"{"id": 23, "method": "admin.set_fees", "params": {"symbol": "BTC-USD", "maker_fee_bps": -1, "taker_fee_bps": 7}}"#
+        ),
+        Method::AdminSetFees {
+            symbol: "BTC-USD".into(),
+            maker_fee_bps: -1,
+            taker_fee_bps: 7
+        }
     );
     let cases = [
-        (r#"{"id":20,"method":"admin.halt","params":{}}"#, "params.symbol: required"),
-        (r#"{"id":22,"method":"admin.kill_switch","params":{"account":-1,"on":true}}"#, "params.account: an account id is a non-negative integer"),
-        (r#"{"id":22,"method":"admin.kill_switch","params":{"account":"2","on":true}}"#, "params.account: expected an integer"),
-        (r#"{"id":22,"method":"admin.kill_switch","params":{"account":2}}"#, "params.on: required"),
-        (r#"{"id":23,"method":"admin.set_fees","params":{"symbol":"X","maker_fee_bps":0}}"#, "params.taker_fee_bps: required"),
+        (
+            r#"{"id":20,"method":"admin.halt","params":{}}"#,
+            "params.symbol: required",
+        ),
+        (
+            r#"{"id":22,"method":"admin.kill_switch","params":{"account":-1,"on":true}}"#,
+            "params.account: an account id is a non-negative integer",
+        ),
+        (
+            r#"{"id":22,"method":"admin.kill_switch","params":{"account":"2","on":true}}"#,
+            "params.account: expected an integer",
+        ),
+        (
+            r#"{"id":22,"method":"admin.kill_switch","params":{"account":2}}"#,
+            "params.on: required",
+        ),
+        (
+            r#"{"id":23,"method":"admin.set_fees","params":{"symbol":"X","maker_fee_bps":0}}"#,
+            "params.taker_fee_bps: required",
+        ),
         (
             r#"{"id":23,"method":"admin.set_fees","params":{"symbol":"X","maker_fee_bps":0,"taker_fee_bps":3000000000}}"#,
             "params.taker_fee_bps: integer out of range (32-bit)",
@@ -360,20 +521,36 @@ fn admin_methods() {
     ];
     for (frame, want) in cases {
         let (code, _, m) = fail(frame);
-        assert_eq!((code, m.as_str()), (ErrorCode::InvalidParams, want), "{frame}");
+        assert_eq!(
+            (code, m.as_str()),
+            (ErrorCode::InvalidParams, want),
+            "{frame}"
+        );
     }
 }
 
 #[test]
 fn ids_are_echoed_as_written() {
-    for id in ["7", "-3", "0", "123456789012345678901234567890", r#""abc""#, r#""abc\"x""#, r#""\u00e9t\u00e9""#, r#""""#] {
+    for id in [
+        "7",
+        "-3",
+        "0",
+        "123456789012345678901234567890",
+        r#""abc""#,
+        r#""abc\"x""#,
+        r#""\u00e9t\u00e9""#,
+        r#""""#,
+    ] {
         let frame = format!(r#"{{"method":"ping","id":{id}}}"#);
         assert_eq!(parse(&frame).unwrap().id.as_json(), id);
         // Errors after the id carry it too.
         let frame = format!(r#"{{"id":{id},"method":"nope"}}"#);
         assert_eq!(err(&frame).id.unwrap().as_json(), id);
     }
-    assert!(parse(r#"{"id":"abc","method":"ping"}"#).unwrap().id.is_string());
+    assert!(parse(r#"{"id":"abc","method":"ping"}"#)
+        .unwrap()
+        .id
+        .is_string());
 }
 
 #[test]
@@ -382,7 +559,11 @@ fn envelope_errors() {
         ("", ErrorCode::ParseError, None),
         ("{", ErrorCode::ParseError, None),
         ("{\"id\":1,\"method\":\"ping\"", ErrorCode::ParseError, None),
-        ("{\"id\":1,\"method\":\"ping\"} x", ErrorCode::ParseError, None),
+        (
+            "{\"id\":1,\"method\":\"ping\"} x",
+            ErrorCode::ParseError,
+            None,
+        ),
         ("[1, 2", ErrorCode::ParseError, None),
         ("nonsense", ErrorCode::ParseError, None),
         ("[1,\"ping\"]", ErrorCode::InvalidRequest, None),
@@ -390,23 +571,55 @@ fn envelope_errors() {
         ("  42 ", ErrorCode::InvalidRequest, None),
         ("null", ErrorCode::InvalidRequest, None),
         (r#"{"method":"ping"}"#, ErrorCode::InvalidRequest, None),
-        (r#"{"id":null,"method":"ping"}"#, ErrorCode::InvalidRequest, None),
-        (r#"{"id":1.5,"method":"ping"}"#, ErrorCode::InvalidRequest, None),
-        (r#"{"id":[1],"method":"ping"}"#, ErrorCode::InvalidRequest, None),
+        (
+            r#"{"id":null,"method":"ping"}"#,
+            ErrorCode::InvalidRequest,
+            None,
+        ),
+        (
+            r#"{"id":1.5,"method":"ping"}"#,
+            ErrorCode::InvalidRequest,
+            None,
+        ),
+        (
+            r#"{"id":[1],"method":"ping"}"#,
+            ErrorCode::InvalidRequest,
+            None,
+        ),
         (r#"{"id":1}"#, ErrorCode::InvalidRequest, Some("1")),
-        (r#"{"id":1,"method":7}"#, ErrorCode::InvalidRequest, Some("1")),
+        (
+            r#"{"id":1,"method":7}"#,
+            ErrorCode::InvalidRequest,
+            Some("1"),
+        ),
     ];
     for (frame, code, id) in cases {
         let e = err(frame);
-        assert_eq!((e.code, e.id.as_ref().map(|i| i.as_json())), (code, id), "{frame}: {}", e.message);
+        assert_eq!(
+            (e.code, e.id.as_ref().map(|i| i.as_json())),
+            (code, id),
+            "{frame}: {}",
+            e.message
+        );
     }
     let e = err(r#"{"id":1,"id":2,"method":"ping"}"#);
     assert_eq!(e.code, ErrorCode::InvalidRequest);
+    let e = err(r#"{"id":1,"id":2,"method":"ping""#);
+    assert_eq!(e.code, ErrorCode::ParseError);
     let (code, id, m) = fail(r#"{"id":"x","method":"Place"}"#);
-    assert_eq!((code, id.as_deref()), (ErrorCode::UnknownMethod, Some("\"x\"")));
-    assert!(m.starts_with("no method \"Place\"; methods are logon, logout, place"), "{m}");
+    assert_eq!(
+        (code, id.as_deref()),
+        (ErrorCode::UnknownMethod, Some("\"x\""))
+    );
+    assert!(
+        m.starts_with("no method \"Place\"; methods are logon, logout, place"),
+        "{m}"
+    );
     // Extra top-level keys are ignored, whitespace is allowed, the order of keys is free.
-    assert_eq!(method("\n { \"params\": {}, \"jsonrpc\": \"2.0\", \"method\": \"ping\", \"id\": 1 } \n"), Method::Ping);
+    assert_eq!(
+        method("\n { \"params\": {}, \"jsonrpc\": \"2.0\", \"method\": \"ping\", \"id\": 1 } \n"),
+        Method::Ping
+    );
 }
 
 #[test]

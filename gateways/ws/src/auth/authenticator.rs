@@ -142,7 +142,8 @@ impl Authenticator {
         self.window_ms
     }
 
-    /// Checks a logon at `now_ms` (the server's wall clock): key known, timestamp within the
+    /// Checks a logon at `now_ms` (the server's wall clock): nonce well formed (as
+    /// [`crate::protocol::request::parse`] already ensures), key known, timestamp within the
     /// window (`|now_ms - timestamp| <= window`), signature valid, nonce unused. Only then is
     /// the nonce recorded.
     pub fn logon(&mut self, p: &Logon, now_ms: i64) -> Result<Grant, AuthError> {

@@ -287,10 +287,7 @@ impl Gateway {
         };
         session.phase = Phase::LoggedOn(grant.clone());
         let cod = session.cancel_on_disconnect;
-        let state = self
-            .accounts
-            .entry(grant.account)
-            .or_default();
+        let state = self.accounts.entry(grant.account).or_default();
         state.sessions.push(p.session);
         state.orders.clear();
         let mut orders = Vec::new();

@@ -179,35 +179,34 @@ impl Gateway {
             let Some(s) = self.sessions.get_mut(&session) else {
                 return;
             };
-            if s.channels.contains(&name) {
-                continue;
+            // Subscribing again to a channel already taken sends a fresh snapshot.
+            let again = s.channels.contains(&name);
+            if !again {
+                s.channels.push(name.clone());
             }
-            s.channels.push(name.clone());
             match public {
                 None => {}
                 Some(Public::Status(instrument)) => {
-                    self.market
-                        .status_subs
-                        .entry(instrument)
-                        .or_default()
-                        .push(session);
+                    if !again {
+                        self.market
+                            .status_subs
+                            .entry(instrument)
+                            .or_default()
+                            .push(session);
+                    }
                     let halted = self.catalog.get(instrument).is_some_and(|l| l.halted);
                     let seq = self.market.status_seq[instrument.0 as usize];
-                    public::status(
-                        &mut self.buf,
-                        &name,
-                        "snapshot",
-                        seq,
-                        halted,
-                        tradestream_runtime::wall_ms(),
-                    );
+                    let now = tradestream_runtime::wall_ms();
+                    public::status(&mut self.buf, &name, "snapshot", seq, halted, now);
                     self.send_buf(session);
                 }
                 Some(Public::Feed(channel)) => {
-                    if self.market.feed.open(channel).is_err() {
-                        continue;
+                    if !again {
+                        if self.market.feed.open(channel).is_err() {
+                            continue;
+                        }
+                        self.market.subs.entry(channel).or_default().push(session);
                     }
-                    self.market.subs.entry(channel).or_default().push(session);
                     self.snapshot(session, channel, &name);
                 }
             }

@@ -83,6 +83,15 @@ pub(super) fn int32(raw: &RawValue, name: &str) -> Result<i32, Bad> {
     i32::try_from(v).map_err(|_| bad(name, "integer out of range (32-bit)"))
 }
 
+/// A fee rate in basis points: -10000 (a 100% rebate) to 10000 (100%).
+pub(super) fn fee_bps(raw: &RawValue, name: &str) -> Result<i32, Bad> {
+    let v = int32(raw, name)?;
+    if !(-10_000..=10_000).contains(&v) {
+        return Err(bad(name, "fee rates lie in -10000..=10000 basis points"));
+    }
+    Ok(v)
+}
+
 /// `true` or `false`.
 pub(super) fn boolean(raw: &RawValue, name: &str) -> Result<bool, Bad> {
     match raw.get() {

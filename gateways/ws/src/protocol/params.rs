@@ -181,11 +181,11 @@ pub(super) fn method(name: &str, params: Raw<'_>) -> Result<Option<Method>, Bad>
             let p: FeesP<'_> = fields(params)?;
             Method::AdminSetFees {
                 symbol: field::symbol(required(p.symbol, "symbol")?, "symbol")?,
-                maker_fee_bps: field::int32(
+                maker_fee_bps: field::fee_bps(
                     required(p.maker_fee_bps, "maker_fee_bps")?,
                     "maker_fee_bps",
                 )?,
-                taker_fee_bps: field::int32(
+                taker_fee_bps: field::fee_bps(
                     required(p.taker_fee_bps, "taker_fee_bps")?,
                     "taker_fee_bps",
                 )?,

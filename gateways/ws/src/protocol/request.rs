@@ -54,11 +54,12 @@ pub fn parse(frame: &str) -> Result<Request, RequestError> {
         return Err(not_an_object(frame));
     }
     let env: Envelope<'_> = serde_json::from_str(frame).map_err(|e| match e.classify() {
-        Category::Data => RequestError::anonymous(ErrorCode::InvalidRequest, e.to_string()),
-        _ => RequestError::anonymous(
-            ErrorCode::ParseError,
-            format!("the frame is not valid JSON: {e}"),
-        ),
+        // A repeated key stops the reading early: the rest may not even be JSON.
+        Category::Data => match serde_json::from_str::<IgnoredAny>(frame) {
+            Ok(_) => RequestError::anonymous(ErrorCode::InvalidRequest, e.to_string()),
+            Err(e) => not_json(&e),
+        },
+        _ => not_json(&e),
     })?;
     let Some(raw_id) = env.id else {
         return Err(RequestError::anonymous(
@@ -114,9 +115,13 @@ fn not_an_object(frame: &str) -> RequestError {
             ErrorCode::InvalidRequest,
             "a request is a JSON object: {\"id\": .., \"method\": .., \"params\": {..}}",
         ),
-        Err(e) => RequestError::anonymous(
-            ErrorCode::ParseError,
-            format!("the frame is not valid JSON: {e}"),
-        ),
+        Err(e) => not_json(&e),
     }
+}
+
+fn not_json(e: &serde_json::Error) -> RequestError {
+    RequestError::anonymous(
+        ErrorCode::ParseError,
+        format!("the frame is not valid JSON: {e}"),
+    )
 }

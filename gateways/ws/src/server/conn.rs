@@ -32,10 +32,15 @@ pub struct Conn {
     stop: Rc<Stop>,
 }
 
-/// Hands the core's deliveries to the connections' writers. A connection whose queue is full is
-/// a slow consumer: it is cut off with a reason, and no one else waits for it.
+/// Hands the core's deliveries to the connections' writers.
 pub fn dispatch(core: &Core, conns: &Conns, buf: &mut Vec<Delivery>) {
     core.borrow_mut().take_deliveries(buf);
+    deliver(conns, buf);
+}
+
+/// Queues each delivery on its connection. A connection whose queue is full is a slow
+/// consumer: it is cut off with a reason (1008 `slow_consumer`), and no one else waits for it.
+pub fn deliver(conns: &Conns, buf: &mut Vec<Delivery>) {
     if buf.is_empty() {
         return;
     }
@@ -204,5 +209,57 @@ pub fn close_all(conns: &Conns, code: u16, reason: &'static str) {
         if c.tx.try_send(Outgoing::Close(code, reason)).is_err() {
             c.stop.cut(code, reason);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+
+    fn text(s: &str) -> Frame {
+        Frame::Text(Utf8Bytes::from(s.to_string()))
+    }
+
+    #[test]
+    fn a_full_queue_cuts_only_that_connection_off() {
+        let (slow_tx, _slow_rx) = mpsc::channel(2);
+        let (fast_tx, mut fast_rx) = mpsc::channel(100);
+        let slow = Rc::new(Stop::default());
+        let fast = Rc::new(Stop::default());
+        let conns: Conns = Rc::new(RefCell::new(HashMap::new()));
+        conns.borrow_mut().insert(
+            1,
+            Conn {
+                tx: slow_tx,
+                stop: slow.clone(),
+            },
+        );
+        conns.borrow_mut().insert(
+            2,
+            Conn {
+                tx: fast_tx,
+                stop: fast.clone(),
+            },
+        );
+        let mut buf = Vec::new();
+        for i in 0..5 {
+            for session in [1, 2] {
+                buf.push(Delivery {
+                    session,
+                    frame: text(&format!("m{i}")),
+                });
+            }
+        }
+        deliver(&conns, &mut buf);
+        assert_eq!(slow.reason(), Some((1008, "slow_consumer")));
+        assert_eq!(fast.reason(), None, "the other connection is not affected");
+        let mut got = 0;
+        while fast_rx.try_recv().is_ok() {
+            got += 1;
+        }
+        assert_eq!(got, 5, "every message reached the fast connection");
+        assert!(buf.is_empty());
     }
 }
