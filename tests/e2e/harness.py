@@ -107,7 +107,8 @@ DEPOSIT = {"USD": "1000000", "BTC": "100"}
 
 
 def config_toml(data_dir, *, ack="durable", rate_orders=1000, rate_window_ms=60000,
-                max_message_bytes=16384, heartbeat_ms=10000, recv_window_ms=5000, keys=KEYS):
+                max_message_bytes=16384, heartbeat_ms=10000, recv_window_ms=5000, keys=KEYS,
+                slow_consumer_messages=4096):
     """A server config for a test: BTC-USD (tick 0.5, lot 0.001, fees -1/5 bps), accounts 1-3."""
     deposits = ", ".join(f'{a} = "{v}"' for a, v in DEPOSIT.items())
     parts = [f"""data_dir = {json.dumps(str(data_dir))}
@@ -125,7 +126,7 @@ max_message_bytes = {max_message_bytes}
 heartbeat_ms = {heartbeat_ms}
 recv_window_ms = {recv_window_ms}
 rate_limit = {{ orders = {rate_orders}, window_ms = {rate_window_ms} }}
-slow_consumer_messages = 4096
+slow_consumer_messages = {slow_consumer_messages}
 
 [http]
 listen = "127.0.0.1:0"

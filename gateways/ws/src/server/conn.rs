@@ -100,7 +100,7 @@ pub async fn serve(stream: TcpStream, core: Core, conns: Conns) {
         },
     );
     let (sink, mut stream) = ws.split();
-    let writer = tokio::task::spawn_local(write_loop(sink, rx, stop.clone()));
+    let mut writer = tokio::task::spawn_local(write_loop(sink, rx, stop.clone()));
     let beat = Duration::from_millis(heartbeat.max(100));
     let mut ticker = tokio::time::interval(beat);
     ticker.tick().await;
@@ -142,7 +142,14 @@ pub async fn serve(stream: TcpStream, core: Core, conns: Conns) {
     drop(tx);
     core.borrow_mut().on_closed(session);
     dispatch(&core, &conns, &mut out);
-    let _ = tokio::time::timeout(Duration::from_secs(5), writer).await;
+    // A writer stuck on a peer that does not read (a slow consumer) is dropped after a grace
+    // period, which closes the socket.
+    if tokio::time::timeout(Duration::from_secs(30), &mut writer)
+        .await
+        .is_err()
+    {
+        writer.abort();
+    }
 }
 
 type Sink = futures_util::stream::SplitSink<tokio_tungstenite::WebSocketStream<TcpStream>, Message>;
@@ -183,6 +190,11 @@ async fn write_loop(mut sink: Sink, mut rx: mpsc::Receiver<Outgoing>, stop: Rc<S
                     if r.is_err() {
                         stop.cut(1011, "write_failed");
                         return;
+                    }
+                    if let Some(reason) = stop.reason() {
+                        // Cut off while this writer was blocked on the socket.
+                        closing = Some(reason);
+                        break;
                     }
                     match rx.try_recv() {
                         Ok(next) => item = next,
