@@ -31,9 +31,15 @@ pub fn open(config: &Config) -> Result<(DurableEngine, Recovered)> {
         capacity: config.engine.capacity,
         ..EngineConfig::default()
     };
+    let mut journal = JournalConfig::new("");
+    if config.fsync != FsyncName::Batch {
+        // Only the batch policy has deadlines to wake for; otherwise the journal thread sleeps
+        // until the engine pushes (it is unparked then), sparing a small machine's cores.
+        journal.park_timeout = std::time::Duration::from_millis(10);
+    }
     let durable = DurableConfig {
         engine,
-        journal: JournalConfig::new(""),
+        journal,
         fsync,
         snapshot_every: config.snapshot_every,
         keep_snapshots: config.keep_snapshots,

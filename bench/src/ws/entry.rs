@@ -97,14 +97,18 @@ impl Tally<'_> {
         self.answered[i] = true;
         self.count += 1;
         self.answer_bytes += text.len() as u64;
-        if self.schedule.recorded(i) {
-            latency::record(&mut self.histogram, since(self.schedule.planned(i), at));
-        }
+        // Refusals (e.g. `busy` under overload) are counted, not timed: they would pull the
+        // percentiles down with answers that did not take the accept path.
         if frames::has(text, "error") {
             self.problems.error(text);
-        } else if frames::string(text, "cancel_reason") != Some("ioc_remainder") {
+            return;
+        }
+        if frames::string(text, "cancel_reason") != Some("ioc_remainder") {
             self.problems
                 .unexpected("not cancelled with ioc_remainder", text);
+        }
+        if self.schedule.recorded(i) {
+            latency::record(&mut self.histogram, since(self.schedule.planned(i), at));
         }
     }
 }

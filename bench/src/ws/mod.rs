@@ -27,21 +27,9 @@ mod settings;
 mod summary;
 mod tables;
 
-// Shared with the journal benchmark, compiled here too (the journal's modules are private to
-// it): the fdatasync floor, the latency summaries it records into, the noise meter, and the
-// on-disk scratch directory that refuses tmpfs. Loading the same file twice is deliberate.
-#[allow(clippy::duplicate_mod)]
-#[path = "../journal/floor.rs"]
-mod floor;
-#[allow(clippy::duplicate_mod)]
-#[path = "../journal/latency.rs"]
-mod latency;
-#[allow(clippy::duplicate_mod)]
-#[path = "../journal/meter.rs"]
-mod meter;
-#[allow(clippy::duplicate_mod)]
-#[path = "../journal/scratch.rs"]
-mod scratch;
+// Shared with the journal benchmark: the fdatasync floor, the latency summaries it records
+// into, the noise meter, and the on-disk scratch directory that refuses tmpfs.
+use crate::journal::{floor, latency, meter, scratch};
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -165,7 +165,7 @@ fn entry(r: &Results, settings: &Settings) -> String {
     );
     let _ = writeln!(
         out,
-        "| ack | rate | {} | p50 / floor p50 | p99 / floor p99 | samples | answered / sent | \
+        "| ack | rate | {} | p50 / floor p50 | p99 / floor p99 | timed | answered / sent | \
          late 99% | answer bytes | load | steal | preempted |\n|---|---|---|---|---|---|---|---|\
          ---|---|---|---|---|---|---|---|---|",
         quantile_names()
@@ -203,7 +203,8 @@ fn entry(r: &Results, settings: &Settings) -> String {
         "\n- every order is a limit IOC buy at 100 on an empty book: the whole accept, journal \
          and answer path, answered `cancelled` / `ioc_remainder`, and the book never grows\n- \
          latency counts from the planned send (open loop; a late send is charged its lateness, \
-         no second correction); `late 99%` is how late the client's own sends left\n"
+         no second correction); `late 99%` is how late the client's own sends left; `timed` counts \
+         the measured orders answered without an error (refusals are listed at the end)\n"
     );
     out
 }

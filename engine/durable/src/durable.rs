@@ -72,6 +72,8 @@ pub struct DurableEngine {
     /// Where [`DurableEngine::close_with_snapshot`] writes, and how many snapshots it keeps.
     store: Box<dyn SnapshotStore>,
     keep_snapshots: usize,
+    /// Apply leaves waking the journal thread to the caller.
+    deferred_wake: bool,
 }
 
 /// Removes, durably, the snapshots of records the journal no longer holds. Under
@@ -193,6 +195,7 @@ impl DurableEngine {
             scratch: Vec::with_capacity(4096),
             store,
             keep_snapshots: config.keep_snapshots,
+            deferred_wake: false,
         };
         Ok((engine, recovered))
     }
@@ -230,10 +233,16 @@ impl DurableEngine {
             .as_mut()
             .ok_or_else(|| DurableError::Halted("closed".into()))?;
         loop {
-            match sender.try_push(entry) {
+            let pushed = if self.deferred_wake {
+                sender.try_push_quiet(entry)
+            } else {
+                sender.try_push(entry)
+            };
+            match pushed {
                 Ok(()) => break,
                 Err(PushError::Full(e)) => {
                     entry = e;
+                    sender.wake();
                     std::thread::yield_now();
                 }
                 Err(PushError::Halted(_)) => {
@@ -255,6 +264,20 @@ impl DurableEngine {
         }
         self.next_seq += 1;
         Ok(seq)
+    }
+
+    /// With `true`, [`DurableEngine::apply`] does not wake the journal thread for each command;
+    /// the caller calls [`DurableEngine::wake_journal`] after each batch of commands (a runtime
+    /// that first releases its outputs, then wakes the journal once).
+    pub fn set_deferred_wake(&mut self, deferred: bool) {
+        self.deferred_wake = deferred;
+    }
+
+    /// Wakes the journal thread if it is parked (see [`DurableEngine::set_deferred_wake`]).
+    pub fn wake_journal(&self) {
+        if let Some(s) = self.sender.as_ref() {
+            s.wake();
+        }
     }
 
     /// Sequence number of the last applied command.

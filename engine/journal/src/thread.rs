@@ -167,21 +167,35 @@ impl JournalSender {
     // allocation, and the engine retries the very same entry.
     #[allow(clippy::result_large_err)]
     pub fn try_push(&mut self, entry: Entry) -> Result<(), PushError> {
+        self.try_push_quiet(entry)?;
+        self.wake();
+        Ok(())
+    }
+
+    /// As [`JournalSender::try_push`] without waking the journal thread: the caller calls
+    /// [`JournalSender::wake`] after a batch of pushes (one wake-up per batch instead of one
+    /// per entry; until then a parked journal thread sleeps at most its park timeout).
+    #[allow(clippy::result_large_err)]
+    pub fn try_push_quiet(&mut self, entry: Entry) -> Result<(), PushError> {
         if self.shared.failed.load(Ordering::Acquire) {
             return Err(PushError::Halted(entry));
         }
         match self.producer.push(entry) {
             Ok(()) => {
                 self.next_seq = entry.seq + 1;
-                // Pairs with the fence in the consumer: either it sees our entry before it
-                // parks, or we see its parked flag and wake it.
-                fence(Ordering::SeqCst);
-                if self.shared.consumer_parked.load(Ordering::Relaxed) {
-                    self.thread.unpark();
-                }
                 Ok(())
             }
             Err(rtrb::PushError::Full(e)) => Err(PushError::Full(e)),
+        }
+    }
+
+    /// Wakes the journal thread if it is parked.
+    pub fn wake(&self) {
+        // Pairs with the fence in the consumer: either it sees our entries before it parks,
+        // or we see its parked flag and wake it.
+        fence(Ordering::SeqCst);
+        if self.shared.consumer_parked.load(Ordering::Relaxed) {
+            self.thread.unpark();
         }
     }
 

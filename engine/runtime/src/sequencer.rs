@@ -52,7 +52,12 @@ impl Sequencer {
             let now = self.now();
             busy |= self.expire(now);
             busy |= self.drain(now);
+            if self.ack == AckMode::Fast {
+                busy |= self.release();
+            }
             self.wake_gateways();
+            // One journal wake-up per batch, after the gateways were woken.
+            self.engine.wake_journal();
             self.publish_gauges();
             if self.stop.load(Ordering::Acquire) && !busy && self.inbound_empty() {
                 break;

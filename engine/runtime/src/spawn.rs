@@ -97,6 +97,8 @@ pub fn spawn(
         ids.into_iter().find(|id| id.id == c).map(|id| id.id)
     });
     let woken = vec![false; sides.len()];
+    let mut engine = engine;
+    engine.set_deferred_wake(true);
     let seq = Sequencer {
         last_ts: engine.engine().clock().0,
         engine,

@@ -6,19 +6,23 @@ use tradestream_model::Event;
 use tradestream_runtime::{mono_ns, DoneKind, Out, Output};
 
 impl Gateway {
-    /// Processes every item the engine released so far. Returns how many there were.
-    pub fn poll_engine(&mut self) -> usize {
-        let mut n = 0;
-        while let Some(out) = self.port.poll() {
-            n += 1;
-            let done = matches!(out.output, Output::Done(_));
+    /// Processes the items the engine released, up to `max_requests` whole requests (so the
+    /// I/O layer can write between chunks). Returns true when more may be waiting.
+    pub fn poll_engine(&mut self, max_requests: usize) -> bool {
+        let mut done = 0;
+        while done < max_requests {
+            let Some(out) = self.port.poll() else {
+                return false;
+            };
+            let end = matches!(out.output, Output::Done(_));
             self.batch.push(out);
-            if done {
+            if end {
                 self.on_batch();
                 self.batch.clear();
+                done += 1;
             }
         }
-        n
+        true
     }
 
     fn on_batch(&mut self) {

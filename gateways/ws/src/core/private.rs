@@ -44,8 +44,10 @@ impl Gateway {
                         continue;
                     };
                     let n = state.next_seq();
-                    private::balance(&mut self.buf, n, seq, &asset, &balance);
-                    self.deliver_private(account, Private::Balances);
+                    if self.wants(account, Private::Balances) {
+                        private::balance(&mut self.buf, n, seq, &asset, &balance);
+                        self.deliver_private(account, Private::Balances);
+                    }
                 }
                 _ => {}
             }
@@ -238,6 +240,19 @@ impl Gateway {
             ts,
         );
         self.deliver_private(account, Private::Orders);
+    }
+
+    /// True when a session of the account subscribed to `channel` (the sequence number counts
+    /// every private message either way; only wanted ones are encoded).
+    fn wants(&self, account: AccountId, channel: Private) -> bool {
+        let name = channel.name();
+        self.accounts.get(&account).is_some_and(|state| {
+            state.sessions.iter().any(|s| {
+                self.sessions
+                    .get(s)
+                    .is_some_and(|s| s.channels.iter().any(|c| c == name))
+            })
+        })
     }
 
     /// Sends the message in the buffer to the account's sessions subscribed to `channel`.

@@ -50,15 +50,20 @@ pub async fn run(
 async fn pump(core: Core, conns: Conns, notify: Arc<EngineNotify>, shutdown: Arc<Shutdown>) {
     let mut out = Vec::new();
     loop {
-        let _ = tokio::time::timeout(Duration::from_millis(50), notify.0.notified()).await;
-        {
+        let more = {
             let mut c = core.borrow_mut();
             c.retry_deferred();
-            c.poll_engine();
-        }
+            c.poll_engine(256)
+        };
         dispatch(&core, &conns, &mut out);
+        if more {
+            // Let the connection writers run before the next chunk.
+            tokio::task::yield_now().await;
+            continue;
+        }
         if shutdown.is_set() && core.borrow().engine_finished() {
             break;
         }
+        let _ = tokio::time::timeout(Duration::from_millis(50), notify.0.notified()).await;
     }
 }
