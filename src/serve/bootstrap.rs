@@ -107,6 +107,10 @@ pub fn enter_config(engine: &mut DurableEngine, config: &Config) -> Result<Vec<S
                 amount,
             });
         }
+        if !a.trading {
+            cmds.push(Command::KillSwitch { account, on: true });
+            log.push(format!("account {} may not trade (kill switch on)", a.id));
+        }
         log.push(format!("funded account {}", a.id));
     }
     let mut events = Vec::new();

@@ -168,6 +168,14 @@ pub struct AccountEntry {
     /// Deposits by asset, decimal strings.
     #[serde(default)]
     pub deposits: BTreeMap<String, String>,
+    /// May the account trade? `false` enters the engine as a journaled kill switch (new
+    /// orders and amends refused `kill_switch` until an operator lifts it).
+    #[serde(default = "yes")]
+    pub trading: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// `[[keys]]`.
@@ -262,6 +270,16 @@ mod tests {
         );
         assert_eq!(c.instruments.len(), 1);
         assert_eq!(c.keys.len(), 4, "keys not given keep the defaults");
+    }
+
+    #[test]
+    fn accounts_trade_unless_told_otherwise() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.toml");
+        std::fs::write(&p, "[[accounts]]\nid = 7\ntrading = false\n[[accounts]]\nid = 8\n").unwrap();
+        let c = Config::load(Some(&p)).unwrap();
+        assert_eq!((c.accounts[0].id, c.accounts[0].trading), (7, false));
+        assert_eq!((c.accounts[1].id, c.accounts[1].trading), (8, true));
     }
 
     #[test]
