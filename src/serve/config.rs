@@ -276,7 +276,11 @@ mod tests {
     fn accounts_trade_unless_told_otherwise() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("c.toml");
-        std::fs::write(&p, "[[accounts]]\nid = 7\ntrading = false\n[[accounts]]\nid = 8\n").unwrap();
+        std::fs::write(
+            &p,
+            "[[accounts]]\nid = 7\ntrading = false\n[[accounts]]\nid = 8\n",
+        )
+        .unwrap();
         let c = Config::load(Some(&p)).unwrap();
         assert_eq!((c.accounts[0].id, c.accounts[0].trading), (7, false));
         assert_eq!((c.accounts[1].id, c.accounts[1].trading), (8, true));
