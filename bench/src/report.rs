@@ -134,3 +134,30 @@ mod parse_tests {
         assert!(parse_count("0").is_err());
     }
 }
+
+/// Writes a benchmark's JSON summary to `target` (`-` is stdout), by default
+/// `bench/results/<name>-<started>.json`, and says where it went.
+pub fn write_json(
+    json: &serde_json::Value,
+    target: Option<std::path::PathBuf>,
+    name: &str,
+    started: u64,
+) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let text = serde_json::to_string_pretty(json).context("serialising the summary")?;
+    let path = target.unwrap_or_else(|| {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("results")
+            .join(format!("{name}-{started}.json"))
+    });
+    if path.as_os_str() == "-" {
+        println!("{text}");
+        return Ok(());
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    println!("JSON summary: {}", path.display());
+    Ok(())
+}

@@ -7,7 +7,6 @@ pub mod settings;
 pub mod summary;
 pub mod tables;
 
-use std::fs;
 use std::path::PathBuf;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
@@ -127,22 +126,7 @@ fn build(kind: WorkloadKind, settings: &Settings, args: &EngineArgs) -> Result<W
     })
 }
 
-/// Writes the summary to `target` (`-` is stdout), by default bench/results/engine-<time>.json.
+/// Writes the summary (see [`crate::report::write_json`]).
 fn write_json(json: &serde_json::Value, target: Option<PathBuf>, started: u64) -> Result<()> {
-    let text = serde_json::to_string_pretty(json).context("serialising the summary")?;
-    let path = target.unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("results")
-            .join(format!("engine-{started}.json"))
-    });
-    if path.as_os_str() == "-" {
-        println!("{text}");
-        return Ok(());
-    }
-    if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    }
-    fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
-    println!("JSON summary: {}", path.display());
-    Ok(())
+    crate::report::write_json(json, target, "engine", started)
 }

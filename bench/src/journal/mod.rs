@@ -36,7 +36,6 @@ mod stream;
 mod summary;
 mod tables;
 
-use std::fs;
 use std::path::PathBuf;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
@@ -270,22 +269,7 @@ pub fn run(args: &JournalArgs) -> Result<()> {
     write_json(&json, args.json.clone(), started)
 }
 
-/// Writes the summary to `target` (`-` is stdout), by default bench/results/journal-<time>.json.
+/// Writes the summary (see [`crate::report::write_json`]).
 fn write_json(json: &serde_json::Value, target: Option<PathBuf>, started: u64) -> Result<()> {
-    let text = serde_json::to_string_pretty(json).context("serialising the summary")?;
-    let path = target.unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("results")
-            .join(format!("journal-{started}.json"))
-    });
-    if path.as_os_str() == "-" {
-        println!("{text}");
-        return Ok(());
-    }
-    if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    }
-    fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
-    println!("JSON summary: {}", path.display());
-    Ok(())
+    bench::report::write_json(json, target, "journal", started)
 }

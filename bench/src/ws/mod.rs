@@ -31,8 +31,7 @@ mod tables;
 // into, the noise meter, and the on-disk scratch directory that refuses tmpfs.
 use crate::journal::{floor, latency, meter, scratch};
 
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
@@ -225,22 +224,7 @@ fn on_server(
     failures
 }
 
-/// Writes the summary to `target` (`-` is stdout), by default bench/results/ws-<time>.json.
+/// Writes the summary (see [`crate::report::write_json`]).
 fn write_json(json: &serde_json::Value, target: Option<PathBuf>, started: u64) -> Result<()> {
-    let text = serde_json::to_string_pretty(json).context("serialising the summary")?;
-    let path = target.unwrap_or_else(|| {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("results")
-            .join(format!("ws-{started}.json"))
-    });
-    if path.as_os_str() == "-" {
-        println!("{text}");
-        return Ok(());
-    }
-    if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    }
-    fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
-    println!("JSON summary: {}", path.display());
-    Ok(())
+    bench::report::write_json(json, target, "ws", started)
 }

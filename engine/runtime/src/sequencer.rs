@@ -137,13 +137,7 @@ impl Sequencer {
     fn apply(&mut self, origin: Option<Origin>, cmd: Command, now: i64, received_ns: u64) {
         let ts = Timestamp(now);
         if self.halted.is_some() {
-            self.queue.push(Out {
-                seq: 0,
-                ts,
-                origin,
-                received_ns,
-                output: Output::Done(DoneKind::Halted),
-            });
+            self.refuse_halted(origin, ts, received_ns);
             return;
         }
         let start = mono_ns();
@@ -155,13 +149,7 @@ impl Sequencer {
             Ok(seq) => seq,
             Err(e) => {
                 self.halt(e);
-                self.queue.push(Out {
-                    seq: 0,
-                    ts,
-                    origin,
-                    received_ns,
-                    output: Output::Done(DoneKind::Halted),
-                });
+                self.refuse_halted(origin, ts, received_ns);
                 return;
             }
         };
@@ -219,19 +207,24 @@ impl Sequencer {
         }
     }
 
+    /// Answers a request `halted`: the engine stopped after a journal failure.
+    fn refuse_halted(&mut self, origin: Option<Origin>, ts: Timestamp, received_ns: u64) {
+        self.queue.push(Out {
+            seq: 0,
+            ts,
+            origin,
+            received_ns,
+            output: Output::Done(DoneKind::Halted),
+        });
+    }
+
     /// Queues an account's open orders and balances as of the last applied command.
     fn snapshot(&mut self, origin: Origin, account: AccountId, received_ns: u64) {
         let seq = self.engine.last_seq();
         let ts = Timestamp(self.last_ts);
         let origin = Some(origin);
         if self.halted.is_some() {
-            self.queue.push(Out {
-                seq: 0,
-                ts,
-                origin,
-                received_ns,
-                output: Output::Done(DoneKind::Halted),
-            });
+            self.refuse_halted(origin, ts, received_ns);
             return;
         }
         let engine = self.engine.engine();

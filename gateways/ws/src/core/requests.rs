@@ -283,33 +283,22 @@ impl Gateway {
                 return self.error(session, Some(&id), code.as_str(), &e.to_string());
             }
         };
-        let tag = self.tag();
-        match self.port.submit_received(
+        let account = grant.account;
+        let request = Request::AccountSnapshot(account);
+        let cod = l.cancel_on_disconnect;
+        let pending = Pending {
             session,
-            tag,
-            Request::AccountSnapshot(grant.account),
+            account,
+            id,
+            kind: PendingKind::Logon { grant },
+            budget: None,
             received_ns,
-        ) {
-            Ok(()) => {
-                if let Some(s) = self.sessions.get_mut(&session) {
-                    s.phase = Phase::LoggingOn;
-                    s.cancel_on_disconnect = l.cancel_on_disconnect;
-                }
-                let account = grant.account;
-                let kind = PendingKind::Logon { grant };
-                self.pending.insert(
-                    tag,
-                    Pending {
-                        session,
-                        account,
-                        id,
-                        kind,
-                        budget: None,
-                        received_ns,
-                    },
-                );
+        };
+        if self.submit(request, pending).is_some() {
+            if let Some(s) = self.sessions.get_mut(&session) {
+                s.phase = Phase::LoggingOn;
+                s.cancel_on_disconnect = cod;
             }
-            Err(e) => self.submit_failed(session, &id, e, None),
         }
     }
 
@@ -436,30 +425,22 @@ impl Gateway {
             );
             return self.send_buf(session);
         }
-        let tag = self.tag();
-        match self
-            .port
-            .submit_received(session, tag, Request::Command(cmd), received_ns)
-        {
-            Ok(()) => {
-                let budget = self
-                    .rate
-                    .try_take(grant.account, now_ms)
-                    .unwrap_or_else(|b| b);
-                let account = grant.account;
-                self.pending.insert(
-                    tag,
-                    Pending {
-                        session,
-                        account,
-                        id,
-                        kind,
-                        budget: Some(budget),
-                        received_ns,
-                    },
-                );
+        let pending = Pending {
+            session,
+            account: grant.account,
+            id,
+            kind,
+            budget: Some(budget),
+            received_ns,
+        };
+        if let Some(tag) = self.submit(Request::Command(cmd), pending) {
+            let taken = self
+                .rate
+                .try_take(grant.account, now_ms)
+                .unwrap_or_else(|b| b);
+            if let Some(p) = self.pending.get_mut(&tag) {
+                p.budget = Some(taken);
             }
-            Err(e) => self.submit_failed(session, &id, e, Some(budget)),
         }
     }
 
@@ -471,26 +452,34 @@ impl Gateway {
         kind: PendingKind,
         received_ns: u64,
     ) {
+        let pending = Pending {
+            session,
+            account: AccountId(0),
+            id,
+            kind,
+            budget: None,
+            received_ns,
+        };
+        self.submit(Request::Command(cmd), pending);
+    }
+
+    /// Submits `request` and records what to answer when its outcome comes back; a refused
+    /// submission is answered at once (`busy`, or `halted` while shutting down). Returns the
+    /// request's tag when it went in.
+    fn submit(&mut self, request: Request, pending: Pending) -> Option<u64> {
         let tag = self.tag();
         match self
             .port
-            .submit_received(session, tag, Request::Command(cmd), received_ns)
+            .submit_received(pending.session, tag, request, pending.received_ns)
         {
             Ok(()) => {
-                let account = AccountId(0);
-                self.pending.insert(
-                    tag,
-                    Pending {
-                        session,
-                        account,
-                        id,
-                        kind,
-                        budget: None,
-                        received_ns,
-                    },
-                );
+                self.pending.insert(tag, pending);
+                Some(tag)
             }
-            Err(e) => self.submit_failed(session, &id, e, None),
+            Err(e) => {
+                self.submit_failed(pending.session, &pending.id, e, pending.budget);
+                None
+            }
         }
     }
 
