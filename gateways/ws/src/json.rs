@@ -41,13 +41,15 @@ impl<'a> Obj<'a> {
 
     /// An integer field.
     pub fn int(&mut self, k: &str, v: i64) -> &mut Self {
-        let _ = write!(self.key(k), "{v}");
+        let mut b = itoa::Buffer::new();
+        self.key(k).extend_from_slice(b.format(v).as_bytes());
         self
     }
 
     /// An unsigned integer field.
     pub fn uint(&mut self, k: &str, v: u64) -> &mut Self {
-        let _ = write!(self.key(k), "{v}");
+        let mut b = itoa::Buffer::new();
+        self.key(k).extend_from_slice(b.format(v).as_bytes());
         self
     }
 
@@ -85,22 +87,31 @@ impl<'a> Obj<'a> {
     }
 }
 
-/// Writes `s` as a JSON string.
+/// Writes `s` as a JSON string: runs that need no escaping are copied whole.
 pub fn string(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
-    for &b in s.as_bytes() {
-        match b {
-            b'"' => out.extend_from_slice(b"\\\""),
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            b'\t' => out.extend_from_slice(b"\\t"),
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escaped: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
             0..=0x1f => {
+                out.extend_from_slice(&bytes[start..i]);
                 let _ = write!(out, "\\u{b:04x}");
+                start = i + 1;
+                continue;
             }
-            _ => out.push(b),
-        }
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        out.extend_from_slice(escaped);
+        start = i + 1;
     }
+    out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
 }
 

@@ -2,7 +2,7 @@
 //! it, and its open orders as this gateway knows them (seeded by the logon snapshot, then kept
 //! up to date from engine events).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use tradestream_engine::OpenOrder;
 use tradestream_model::{
     ClientOrderId, InstrumentId, OrderId, OrderType, Price, Qty, Side, TimeInForce, Timestamp,

@@ -7,7 +7,7 @@ use crate::catalog::Catalog;
 use crate::channel::Channel as WsChannel;
 use crate::encode::{answer, public};
 use crate::protocol::request::{ErrorCode, RequestId};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use tokio_tungstenite::tungstenite::Utf8Bytes;
 use tradestream_marketdata::{Body, Channel, Depth, Feed, FeedOut, SeedOrder, Snapshot};
 use tradestream_model::{Event, InstrumentId, Timestamp};
@@ -41,9 +41,9 @@ impl Market {
         Market {
             feed,
             out: FeedOut::with_capacity(64, 1024),
-            subs: HashMap::new(),
+            subs: HashMap::default(),
             status_seq: vec![0; n],
-            status_subs: HashMap::new(),
+            status_subs: HashMap::default(),
             snap: Snapshot::default(),
         }
     }

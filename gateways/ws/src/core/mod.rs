@@ -24,8 +24,9 @@ use accounts::AccountState;
 use delivery::{Delivery, Frame};
 use market::Market;
 use pending::Pending;
+use rustc_hash::FxHashMap as HashMap;
 use session::Session;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use tokio_tungstenite::tungstenite::Utf8Bytes;
 use tradestream_marketdata::SeedOrder;
 use tradestream_model::AccountId;
@@ -68,11 +69,11 @@ impl Gateway {
             port,
             catalog,
             auth,
-            sessions: HashMap::new(),
+            sessions: HashMap::default(),
             next_session: 1,
-            pending: HashMap::new(),
+            pending: HashMap::default(),
             next_tag: 1,
-            accounts: HashMap::new(),
+            accounts: HashMap::default(),
             market,
             batch: Vec::with_capacity(1024),
             deferred: VecDeque::new(),

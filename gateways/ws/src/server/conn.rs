@@ -228,7 +228,7 @@ pub fn close_all(conns: &Conns, code: u16, reason: &'static str) {
 mod tests {
     use super::*;
     use std::cell::RefCell;
-    use std::collections::HashMap;
+    use rustc_hash::FxHashMap as HashMap;
 
     fn text(s: &str) -> Frame {
         Frame::Text(Utf8Bytes::from(s.to_string()))
@@ -240,7 +240,7 @@ mod tests {
         let (fast_tx, mut fast_rx) = mpsc::channel(100);
         let slow = Rc::new(Stop::default());
         let fast = Rc::new(Stop::default());
-        let conns: Conns = Rc::new(RefCell::new(HashMap::new()));
+        let conns: Conns = Rc::new(RefCell::new(HashMap::default()));
         conns.borrow_mut().insert(
             1,
             Conn {

@@ -6,8 +6,8 @@ mod pump;
 mod stop;
 
 use crate::core::Gateway;
+use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::net::{SocketAddr, TcpListener};
 use std::rc::Rc;
 use std::sync::Arc;

@@ -3,8 +3,8 @@
 use super::conn::{self, dispatch};
 use super::{Conns, Core, EngineNotify, Shutdown};
 use crate::core::Gateway;
+use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,7 +18,7 @@ pub async fn run(
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::from_std(listener)?;
     let core: Core = Rc::new(RefCell::new(gateway));
-    let conns: Conns = Rc::new(RefCell::new(HashMap::new()));
+    let conns: Conns = Rc::new(RefCell::new(HashMap::default()));
     let pump =
         tokio::task::spawn_local(pump(core.clone(), conns.clone(), notify, shutdown.clone()));
     loop {
