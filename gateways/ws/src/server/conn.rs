@@ -227,8 +227,8 @@ pub fn close_all(conns: &Conns, code: u16, reason: &'static str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::cell::RefCell;
     use rustc_hash::FxHashMap as HashMap;
+    use std::cell::RefCell;
 
     fn text(s: &str) -> Frame {
         Frame::Text(Utf8Bytes::from(s.to_string()))
