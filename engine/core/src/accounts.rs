@@ -18,6 +18,18 @@ pub struct Balance {
     pub held: Amount,
 }
 
+/// An account's position in one derivative instrument.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Position {
+    /// Instrument index.
+    pub instrument: u32,
+    /// Signed quantity in lots: positive long, negative short.
+    pub qty: i64,
+    /// Entry notional of the open quantity in settlement units of 10^-18, signed like `qty`
+    /// (the average entry price is `entry / (qty x quote_per_tick_lot)` ticks).
+    pub entry: Amount,
+}
+
 /// Balances kept inside the account record (the common case: a few assets), so that reaching a
 /// balance costs no pointer chase.
 const INLINE_ASSETS: usize = 4;
@@ -35,6 +47,9 @@ pub struct Account {
     pub kill_switch: bool,
     /// Handles of open (and some closed) orders, in acceptance order.
     orders: Vec<Handle>,
+    /// Derivative positions, in order of first trade; a closed position keeps its slot (qty 0)
+    /// so that trading the instrument again allocates nothing.
+    pub positions: Vec<Position>,
 }
 
 impl Account {
@@ -63,6 +78,33 @@ impl Account {
             self.more.resize(j + 1, Balance::default());
         }
         &mut self.more[j]
+    }
+
+    /// The position in an instrument (flat if never traded).
+    pub fn position(&self, inst: u32) -> Position {
+        self.positions
+            .iter()
+            .find(|p| p.instrument == inst)
+            .copied()
+            .unwrap_or(Position {
+                instrument: inst,
+                ..Position::default()
+            })
+    }
+
+    /// The position in an instrument, mutably (its slot is made on the first trade).
+    pub fn position_mut(&mut self, inst: u32) -> &mut Position {
+        let i = match self.positions.iter().position(|p| p.instrument == inst) {
+            Some(i) => i,
+            None => {
+                self.positions.push(Position {
+                    instrument: inst,
+                    ..Position::default()
+                });
+                self.positions.len() - 1
+            }
+        };
+        &mut self.positions[i]
     }
 
     /// Slots of the open orders, in acceptance order.
@@ -104,6 +146,7 @@ impl Accounts {
             open_orders: 0,
             kill_switch: false,
             orders: Vec::new(),
+            positions: Vec::new(),
         });
         self.index.insert(id.0, i);
         i

@@ -107,6 +107,20 @@ impl Engine {
                 put(&a.id.0.to_le_bytes());
             }
         }
+        // Derivative positions, only once any account has traded one (so spot-only states hash
+        // as before).
+        if self.accounts.iter().any(|a| !a.positions.is_empty()) {
+            put(b"positions");
+            for a in self.accounts.iter().filter(|a| !a.positions.is_empty()) {
+                put(&a.id.0.to_le_bytes());
+                put(&(a.positions.len() as u32).to_le_bytes());
+                for p in &a.positions {
+                    put(&p.instrument.to_le_bytes());
+                    put(&p.qty.to_le_bytes());
+                    put(&p.entry.0.to_le_bytes());
+                }
+            }
+        }
         *h.finalize().as_bytes()
     }
 }

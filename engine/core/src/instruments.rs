@@ -20,6 +20,9 @@ pub struct Instrument {
     pub controls: Controls,
     /// Price of the last trade.
     pub last_trade: Option<Price>,
+    /// A derivative (future, perpetual, compute future): trades change positions, not base
+    /// balances, and orders hold nothing.
+    pub derivative: bool,
     /// Trading halted: new orders and amends are rejected `instrument_halted`.
     pub halted: bool,
 }

@@ -35,7 +35,7 @@ mod settle;
 mod sink;
 mod snapshot;
 
-pub use accounts::Balance;
+pub use accounts::{Balance, Position};
 pub use config::EngineConfig;
 pub use engine::Engine;
 pub use instruments::Instrument;

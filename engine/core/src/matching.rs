@@ -62,6 +62,10 @@ impl Engine {
     /// Whole lots a market order can still pay for at `price`.
     fn affordable(&self, t: &Taker, inst: u32, price: Price) -> i64 {
         let i = &self.instruments[inst as usize];
+        if i.derivative {
+            // Nothing is paid up front for a derivative.
+            return i64::MAX;
+        }
         let acct = self.accounts.get(t.account);
         let (avail, per_lot) = match t.side {
             Side::Buy => (
@@ -203,7 +207,7 @@ impl Engine {
             if !side.at_least_as_good(price, t.limit) {
                 return false;
             }
-            if !t.market && t.stp == SelfTradePrevention::None {
+            if (!t.market || i.derivative) && t.stp == SelfTradePrevention::None {
                 need -= level.total.0.min(need);
                 if need == 0 {
                     return true;
@@ -221,7 +225,7 @@ impl Engine {
                         _ => return false,
                     }
                 }
-                if !t.market {
+                if !t.market || i.derivative {
                     need -= o.leaves.0.min(need);
                     if need == 0 {
                         return true;

@@ -2,7 +2,7 @@
 //! order is fixed (acceptance, book or id order), never a hash map's.
 
 use crate::arena::{Order, NIL};
-use crate::{Balance, Engine, Instrument};
+use crate::{Balance, Engine, Instrument, Position};
 use tradestream_model::{
     AccountId, Amount, AssetId, ClientOrderId, InstrumentId, OrderId, Price, Qty,
     SelfTradePrevention, ShortName, Side, TimeInForce, Timestamp,
@@ -63,6 +63,25 @@ impl Engine {
         self.accounts
             .find(account)
             .map_or_else(Balance::default, |a| self.accounts.get(a).balance(asset))
+    }
+
+    /// An account's position in a derivative instrument: signed lots and entry notional (flat
+    /// when either is unknown or it never traded the instrument).
+    pub fn position(&self, account: AccountId, instrument: InstrumentId) -> Position {
+        self.accounts.find(account).map_or(
+            Position {
+                instrument: instrument.0,
+                ..Position::default()
+            },
+            |a| self.accounts.get(a).position(instrument.0),
+        )
+    }
+
+    /// An account's derivative positions in order of first trade (closed ones included, flat).
+    pub fn positions(&self, account: AccountId) -> &[Position] {
+        self.accounts
+            .find(account)
+            .map_or(&[][..], |a| &self.accounts.get(a).positions[..])
     }
 
     /// The fee account's balance of an asset.

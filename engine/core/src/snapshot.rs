@@ -5,7 +5,8 @@
 //! the same state hash and behaves identically on every later command.
 //!
 //! Versions: 1 had no halt or kill-switch flags; 2 adds them (one byte after each instrument's
-//! last trade, one after each account's balances). A snapshot of another version is refused
+//! last trade, one after each account's balances); 3 adds each account's derivative positions
+//! after its kill-switch byte (count, then instrument, signed lots, entry notional). A snapshot of another version is refused
 //! ([`CodecError::SnapshotVersion`]); the journal alone always recovers the state.
 
 use crate::arena::{Handle, Order, NIL};
@@ -20,7 +21,7 @@ use tradestream_model::{
 };
 
 /// Version of the snapshot layout.
-pub const SNAPSHOT_VERSION: u8 = 2;
+pub const SNAPSHOT_VERSION: u8 = 3;
 
 fn bad(field: &'static str, value: u64) -> CodecError {
     CodecError::Invalid { field, value }
@@ -82,6 +83,10 @@ impl Engine {
                 w.i128(b.available.0).i128(b.held.0);
             }
             w.u8(a.kill_switch as u8);
+            w.u32(a.positions.len() as u32);
+            for p in &a.positions {
+                w.u32(p.instrument).i64(p.qty).i128(p.entry.0);
+            }
         }
         w.u32(self.arena.live());
         for book in &self.books {
@@ -183,6 +188,7 @@ impl Engine {
                 base_per_lot: spec.lot.as_amount(),
                 controls,
                 last_trade,
+                derivative: spec.kind != tradestream_model::InstrumentKind::Spot,
                 halted,
             });
             e.books.push(Book::new(config.levels_per_side));
@@ -201,6 +207,17 @@ impl Engine {
                 b.held = Amount(r.i128()?);
             }
             e.accounts.get_mut(idx).kill_switch = read_flag(&mut r, "kill switch")?;
+            for _ in 0..r.u32()? {
+                let instrument = r.u32()?;
+                if instrument as usize >= e.instruments.len()
+                    || !e.instruments[instrument as usize].derivative
+                {
+                    return Err(bad("position instrument", instrument as u64));
+                }
+                let p = e.accounts.get_mut(idx).position_mut(instrument);
+                p.qty = r.i64()?;
+                p.entry = Amount(r.i128()?);
+            }
         }
         let n_orders = r.u32()?;
         let mut slots: FxHashMap<u64, Handle> = FxHashMap::default();

@@ -515,19 +515,19 @@ fn a_snapshot_of_the_previous_layout_is_refused_by_version() {
     let mut bytes = Vec::new();
     e.write_snapshot(&mut bytes);
     assert_eq!(bytes[0], tradestream_engine::SNAPSHOT_VERSION);
-    assert_eq!(tradestream_engine::SNAPSHOT_VERSION, 2);
-    bytes[0] = 1;
+    assert_eq!(tradestream_engine::SNAPSHOT_VERSION, 3);
+    bytes[0] = 2;
     let err = Engine::from_snapshot(&bytes).err().expect("refused");
     assert_eq!(
         err,
         CodecError::SnapshotVersion {
-            found: 1,
-            supported: 2,
+            found: 2,
+            supported: 3,
         }
     );
     let text = err.to_string();
     assert!(
-        text.contains("version 1") && text.contains("version 2"),
+        text.contains("version 2") && text.contains("version 3"),
         "{text}"
     );
 }

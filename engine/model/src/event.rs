@@ -122,8 +122,8 @@ pub enum EngineError {
     /// Base and quote are the same asset.
     #[error("base and quote must be different assets")]
     SameBaseQuote,
-    /// The kind is modelled but does not trade yet.
-    #[error("instrument kind {0} does not trade yet; only spot is supported")]
+    /// The kind is modelled but does not trade yet (options and binaries).
+    #[error("instrument kind {0} does not trade yet; spot, futures and perpetuals do")]
     UnsupportedKind(&'static str),
     /// `tick x lot` is finer than 10^-18 or too large.
     #[error("tick x lot must be a multiple of 10^-18 and fit 128 bits")]

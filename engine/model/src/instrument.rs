@@ -1,5 +1,5 @@
-//! Instrument kinds. Spot trades today; the derivative kinds are modelled so that adding their
-//! risk does not change these types.
+//! Instrument kinds. Spot, dated futures, perpetuals and compute futures trade; options and
+//! binaries are modelled but refused at listing (`unsupported_kind`) until their risk exists.
 
 use crate::{InstrumentId, Price, Timestamp};
 

@@ -13,7 +13,10 @@ impl Engine {
             Err(EngineError::DuplicateSymbol)
         } else if spec.base == spec.quote {
             Err(EngineError::SameBaseQuote)
-        } else if spec.kind != InstrumentKind::Spot {
+        } else if matches!(
+            spec.kind,
+            InstrumentKind::Option { .. } | InstrumentKind::Binary { .. }
+        ) {
             Err(EngineError::UnsupportedKind(spec.kind.as_str()))
         } else {
             spec.tick
@@ -39,6 +42,7 @@ impl Engine {
             base_per_lot: spec.lot.as_amount(),
             controls: Controls::default(),
             last_trade: None,
+            derivative: spec.kind != InstrumentKind::Spot,
             halted: false,
         });
         self.books.push(Book::new(self.config.levels_per_side));

@@ -86,6 +86,7 @@ impl Engine {
         }
         let (asset, old_hold) = self.hold_of(slot);
         let new_hold = match o.side {
+            _ if i.derivative => Ok(Amount::ZERO),
             Side::Buy => Amount::notional(new_price, leaves, i.quote_per_tick_lot),
             Side::Sell => Amount::of_lots(leaves, i.base_per_lot),
         }

@@ -78,7 +78,7 @@ impl Engine {
         if o.tif == TimeInForce::Fok && !self.fok_fillable(inst, &taker) {
             return Err(RejectReason::FokUnfilled);
         }
-        if limit {
+        if limit && !i.derivative {
             let (asset, need) = match o.side {
                 Side::Buy => (i.quote, notional),
                 Side::Sell => (i.base, Amount::of_lots(o.qty, i.base_per_lot).ok()),
@@ -189,6 +189,10 @@ impl Engine {
         qty: tradestream_model::Qty,
     ) -> (tradestream_model::AssetId, Amount) {
         let i = &self.instruments[inst as usize];
+        if i.derivative {
+            // Derivative orders hold nothing (margin is for the margin check, not a hold).
+            return (i.quote, Amount::ZERO);
+        }
         match side {
             Side::Buy => (
                 i.quote,

@@ -1,0 +1,242 @@
+//! Derivative trading (foundation of issue 5): listing futures and perpetuals, positions with
+//! entry notional, realized PnL on reduce and flip, fees in the settlement asset, conservation of
+//! the settlement asset, and positions in the state hash and snapshots.
+
+use tradestream_engine::{Engine, EngineConfig, Position};
+use tradestream_model::decimal::{self, Grid};
+use tradestream_model::{
+    AccountId, Amount, ClientOrderId, Command, EngineError, Event, InstrumentId, InstrumentKind,
+    InstrumentSpec, NewOrder, OptionRight, OrderType, Price, Qty, SelfTradePrevention, ShortName,
+    Side, TimeInForce, Timestamp,
+};
+
+// Only the seeded workload is used here.
+#[allow(dead_code)]
+mod support;
+
+const PERP: InstrumentId = InstrumentId(0);
+
+fn usd(s: &str) -> Amount {
+    decimal::amount(decimal::parse(s).unwrap()).unwrap()
+}
+
+fn name(s: &str) -> ShortName {
+    ShortName::new(s).unwrap()
+}
+
+/// BTC-PERP settled in USD: tick 0.5, lot 0.01 (one tick-lot is 0.005 USD), maker 2 bps,
+/// taker 4 bps.
+fn spec(symbol: &str, kind: InstrumentKind) -> InstrumentSpec {
+    let g = |s: &str| Grid::new(decimal::parse(s).unwrap()).unwrap();
+    InstrumentSpec {
+        symbol: name(symbol),
+        kind,
+        base: name("BTC"),
+        quote: name("USD"),
+        tick: g("0.5"),
+        lot: g("0.01"),
+        maker_fee_bps: 2,
+        taker_fee_bps: 4,
+    }
+}
+
+fn perp() -> InstrumentKind {
+    InstrumentKind::Perpetual {
+        funding_interval_ms: 8 * 3_600_000,
+    }
+}
+
+fn run(e: &mut Engine, cmd: Command) -> Vec<Event> {
+    let mut out = Vec::new();
+    e.apply(&cmd, Timestamp(0), &mut out);
+    out
+}
+
+fn deposit(e: &mut Engine, account: u64, amount: &str) {
+    run(
+        e,
+        Command::Deposit {
+            account: AccountId(account),
+            asset: name("USD"),
+            amount: usd(amount),
+        },
+    );
+}
+
+fn order(account: u64, id: &str, side: Side, price: i64, qty: i64) -> Command {
+    Command::New(NewOrder {
+        account: AccountId(account),
+        instrument: Some(PERP),
+        id: ClientOrderId::new(id).unwrap(),
+        side,
+        order_type: OrderType::Limit,
+        price: Price(price),
+        qty: Qty(qty),
+        tif: TimeInForce::Gtc,
+        post_only: false,
+        stp: SelfTradePrevention::None,
+    })
+}
+
+fn engine() -> Engine {
+    let mut e = Engine::new(EngineConfig {
+        capacity: 10_000,
+        ..EngineConfig::default()
+    });
+    assert!(run(&mut e, Command::AddInstrument(spec("BTC-PERP", perp()))).is_empty());
+    e
+}
+
+fn available(e: &Engine, account: u64) -> Amount {
+    let usd = e.asset_id(&name("USD")).unwrap();
+    e.balance(AccountId(account), usd).available
+}
+
+fn position(e: &Engine, account: u64) -> (i64, Amount) {
+    let p = e.position(AccountId(account), PERP);
+    (p.qty, p.entry)
+}
+
+#[test]
+fn futures_and_perpetuals_list_options_and_binaries_do_not() {
+    let mut e = engine();
+    let future = InstrumentKind::DatedFuture {
+        expiry: Timestamp(1_000),
+    };
+    let compute = InstrumentKind::ComputeFuture {
+        expiry: Timestamp(1_000),
+        hours_per_contract: 1,
+    };
+    assert!(run(&mut e, Command::AddInstrument(spec("BTC-F", future))).is_empty());
+    assert!(run(&mut e, Command::AddInstrument(spec("GPU-F", compute))).is_empty());
+    let option = InstrumentKind::Option {
+        underlying: PERP,
+        right: OptionRight::Call,
+        strike: Price(100),
+        expiry: Timestamp(1_000),
+    };
+    let binary = InstrumentKind::Binary {
+        expiry: Timestamp(1_000),
+    };
+    assert_eq!(
+        run(&mut e, Command::AddInstrument(spec("BTC-C", option))),
+        vec![Event::Error(EngineError::UnsupportedKind("option"))]
+    );
+    assert_eq!(
+        run(&mut e, Command::AddInstrument(spec("BTC-B", binary))),
+        vec![Event::Error(EngineError::UnsupportedKind("binary"))]
+    );
+    assert!(e.instrument(InstrumentId(2)).unwrap().derivative);
+    assert!(e.instrument(InstrumentId(3)).is_none());
+}
+
+/// Open, partial close, flip, by hand. One tick-lot is 0.5 x 0.01 = 0.005 USD.
+#[test]
+fn positions_realized_pnl_and_fees_by_hand() {
+    let mut e = engine();
+    for a in 1..=3 {
+        deposit(&mut e, a, "10000");
+    }
+    let btc = e.asset_id(&name("BTC")).unwrap();
+
+    // 2 sells 100 lots (1 BTC) at 40000 ticks (20000 USD), 1 lifts it. Notional
+    // 40000 x 100 x 0.005 = 20000 USD; maker 2 fees 20000 x 2 bps = 4, taker 1 pays 8.
+    // Nothing is held for derivative orders.
+    run(&mut e, order(2, "s1", Side::Sell, 40_000, 100));
+    assert_eq!(
+        e.balance(AccountId(2), e.asset_id(&name("USD")).unwrap())
+            .held,
+        Amount::ZERO
+    );
+    run(&mut e, order(1, "b1", Side::Buy, 40_000, 100));
+    assert_eq!(position(&e, 1), (100, usd("20000")));
+    assert_eq!(position(&e, 2), (-100, usd("-20000")));
+    assert_eq!(available(&e, 1), usd("9992"));
+    assert_eq!(available(&e, 2), usd("9996"));
+    // No base asset moves.
+    assert_eq!(e.balance(AccountId(1), btc).available, Amount::ZERO);
+    assert_eq!(e.balance(AccountId(2), btc).available, Amount::ZERO);
+
+    // 1 sells 30 lots at 42000 (maker), 3 buys them. Notional 42000 x 30 x 0.005 = 6300.
+    // 1 closes 30 of 100: removes 20000 x 30/100 = 6000 of entry, realizes 6300 - 6000 = 300,
+    // pays 6300 x 2 bps = 1.26: 9992 + 300 - 1.26 = 10290.74, left long 70 at entry 14000.
+    // 3 opens long 30 at entry 6300, pays 6300 x 4 bps = 2.52.
+    run(&mut e, order(1, "s2", Side::Sell, 42_000, 30));
+    run(&mut e, order(3, "b2", Side::Buy, 42_000, 30));
+    assert_eq!(position(&e, 1), (70, usd("14000")));
+    assert_eq!(available(&e, 1), usd("10290.74"));
+    assert_eq!(position(&e, 3), (30, usd("6300")));
+    assert_eq!(available(&e, 3), usd("9997.48"));
+
+    // 2 bids 100 at 38000 (maker); 1 sells 100 into it (taker): a flip from long 70 to short 30.
+    // Notional 38000 x 100 x 0.005 = 19000. 1 closes 70 (entry 14000) for 38000 x 70 x 0.005 =
+    // 13300, realizes -700, opens short 30 at entry -5700, pays 19000 x 4 bps = 7.6:
+    // 10290.74 - 700 - 7.6 = 9583.14. 2 closes its short 100 (entry -20000) for 19000, realizes
+    // +1000, pays 3.8: 9996 + 1000 - 3.8 = 10992.2, flat.
+    run(&mut e, order(2, "b3", Side::Buy, 38_000, 100));
+    run(&mut e, order(1, "s3", Side::Sell, 38_000, 100));
+    assert_eq!(position(&e, 1), (-30, usd("-5700")));
+    assert_eq!(available(&e, 1), usd("9583.14"));
+    assert_eq!(position(&e, 2), (0, Amount::ZERO));
+    assert_eq!(available(&e, 2), usd("10992.2"));
+
+    // Fees 4 + 8 + 1.26 + 2.52 + 7.6 + 3.8 = 27.18. Balances 9583.14 + 10992.2 + 9997.48 =
+    // 30572.82; with fees 30600 = deposits 30000 + open entry notionals (-5700 + 6300 = 600).
+    let usd_id = e.asset_id(&name("USD")).unwrap();
+    assert_eq!(e.fee_balance(usd_id), usd("27.18"));
+    assert_conserved(&e);
+
+    // 3 sells its 30 to 1 at 40000 (1 buys back its short): everyone flat, so balances and
+    // fees alone equal the deposits. 3: 8000 - 6300 = +1700; 1: 5700 - 6000 = -300.
+    run(&mut e, order(3, "s4", Side::Sell, 40_000, 30));
+    run(&mut e, order(1, "b4", Side::Buy, 40_000, 30));
+    for a in 1..=3 {
+        assert_eq!(position(&e, a).0, 0);
+    }
+    let total = (1..=3).fold(e.fee_balance(usd_id), |t, a| t + available(&e, a));
+    assert_eq!(total, usd("30000"));
+}
+
+/// Per settlement asset: balances (available + held) + fees - open entry notionals = deposits -
+/// withdrawals.
+fn assert_conserved(e: &Engine) {
+    let usd = e.asset_id(&name("USD")).unwrap();
+    let mut total = e.fee_balance(usd);
+    for a in e.account_ids() {
+        let b = e.balance(a, usd);
+        total += b.available + b.held;
+        for p in e.positions(a) {
+            total -= p.entry;
+        }
+    }
+    assert_eq!(total, e.supply(usd));
+}
+
+#[test]
+fn random_derivative_trading_conserves_the_settlement_asset_and_snapshots() {
+    let mut e = engine();
+    for a in 0..support::ACCOUNTS {
+        deposit(&mut e, a, "1000000");
+    }
+    let mut rng = support::Rng(0x5eed_d3a1);
+    let mut sink = Vec::new();
+    let mut clock = 0;
+    let mut trades = 0;
+    for round in 0..20 {
+        trades += support::pass(&mut e, &mut sink, &mut rng, round * 500, 500, &mut clock);
+        assert_conserved(&e);
+        let long: i64 = e
+            .account_ids()
+            .flat_map(|a| e.positions(a).iter().map(|p: &Position| p.qty))
+            .sum();
+        assert_eq!(long, 0, "positions net to zero");
+    }
+    assert!(trades > 100, "{trades} trades");
+    let mut bytes = Vec::new();
+    e.write_snapshot(&mut bytes);
+    let restored = Engine::from_snapshot(&bytes).unwrap();
+    assert_eq!(restored.state_hash(), e.state_hash());
+    for a in e.account_ids() {
+        assert_eq!(restored.positions(a), e.positions(a));
+    }
+}
