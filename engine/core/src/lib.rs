@@ -29,6 +29,7 @@ mod expiry;
 mod handlers;
 mod hash;
 mod instruments;
+mod margin;
 mod matching;
 mod query;
 mod settle;

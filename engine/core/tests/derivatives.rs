@@ -6,8 +6,8 @@ use tradestream_engine::{Engine, EngineConfig, Position};
 use tradestream_model::decimal::{self, Grid};
 use tradestream_model::{
     AccountId, Amount, ClientOrderId, Command, EngineError, Event, InstrumentId, InstrumentKind,
-    InstrumentSpec, NewOrder, OptionRight, OrderType, Price, Qty, SelfTradePrevention, ShortName,
-    Side, TimeInForce, Timestamp,
+    InstrumentSpec, Margin, NewOrder, OptionRight, OrderType, Price, Qty, RejectReason,
+    SelfTradePrevention, ShortName, Side, TimeInForce, Timestamp,
 };
 
 // Only the seeded workload is used here.
@@ -40,9 +40,16 @@ fn spec(symbol: &str, kind: InstrumentKind) -> InstrumentSpec {
     }
 }
 
+/// Initial margin 10% (1000 bps), maintenance 5%.
+const MARGIN: Margin = Margin {
+    initial_bps: 1_000,
+    maintenance_bps: 500,
+};
+
 fn perp() -> InstrumentKind {
     InstrumentKind::Perpetual {
         funding_interval_ms: 8 * 3_600_000,
+        margin: MARGIN,
     }
 }
 
@@ -102,11 +109,24 @@ fn futures_and_perpetuals_list_options_and_binaries_do_not() {
     let mut e = engine();
     let future = InstrumentKind::DatedFuture {
         expiry: Timestamp(1_000),
+        margin: MARGIN,
     };
     let compute = InstrumentKind::ComputeFuture {
         expiry: Timestamp(1_000),
         hours_per_contract: 1,
+        margin: MARGIN,
     };
+    let unmargined = InstrumentKind::DatedFuture {
+        expiry: Timestamp(1_000),
+        margin: Margin {
+            initial_bps: 0,
+            maintenance_bps: 0,
+        },
+    };
+    assert_eq!(
+        run(&mut e, Command::AddInstrument(spec("BTC-X", unmargined))),
+        vec![Event::Error(EngineError::NoMargin)]
+    );
     assert!(run(&mut e, Command::AddInstrument(spec("BTC-F", future))).is_empty());
     assert!(run(&mut e, Command::AddInstrument(spec("GPU-F", compute))).is_empty());
     let option = InstrumentKind::Option {
@@ -239,4 +259,95 @@ fn random_derivative_trading_conserves_the_settlement_asset_and_snapshots() {
     for a in e.account_ids() {
         assert_eq!(restored.positions(a), e.positions(a));
     }
+}
+
+/// Initial margin 10% of the worse side's exposure, open orders counted as filled.
+#[test]
+fn insufficient_margin_by_hand() {
+    let mut e = engine();
+    deposit(&mut e, 1, "1000");
+    // No trade yet: a bid of 100 lots at 40000 ticks is margined at its own price:
+    // 100 x 40000 x 0.005 = 20000 notional, 10% = 2000 > 1000 equity: rejected.
+    let out = run(&mut e, order(1, "b1", Side::Buy, 40_000, 100));
+    assert!(
+        matches!(
+            out[..],
+            [Event::Rejected {
+                reason: RejectReason::InsufficientMargin,
+                ..
+            }]
+        ),
+        "{out:?}"
+    );
+    assert_eq!(
+        RejectReason::InsufficientMargin.as_str(),
+        "insufficient_margin"
+    );
+    // 50 lots: 10000 notional, 1000 margin = equity: accepted (equity - margin = 0).
+    let out = run(&mut e, order(1, "b2", Side::Buy, 40_000, 50));
+    assert!(matches!(out[..], [Event::Accepted { .. }]), "{out:?}");
+    // An offer of 50 lots at 40001 would raise the margin price to 40001: 50 x 40001 x 0.005 x 10% =
+    // 1000.025, rounded up 1001 > 1000: rejected.
+    let out = run(&mut e, order(1, "s1", Side::Sell, 40_001, 50));
+    assert!(
+        matches!(
+            out[..],
+            [Event::Rejected {
+                reason: RejectReason::InsufficientMargin,
+                ..
+            }]
+        ),
+        "{out:?}"
+    );
+    // Another account offers at 40010 instead; 1's book is unchanged.
+    deposit(&mut e, 2, "1000");
+    let out = run(&mut e, order(2, "s1", Side::Sell, 40_010, 10));
+    assert!(matches!(out[..], [Event::Accepted { .. }]), "{out:?}");
+    assert!(matches!(out[..], [Event::Accepted { .. }]), "{out:?}");
+    // One more buy lot: 51 lots at 40000 ticks need 51 x 40000 x 0.005 x 10% = 1020 > 1000.
+    let out = run(&mut e, order(1, "b3", Side::Buy, 40_000, 1));
+    assert!(
+        matches!(
+            out[..],
+            [Event::Rejected {
+                reason: RejectReason::InsufficientMargin,
+                ..
+            }]
+        ),
+        "{out:?}"
+    );
+    // An account with nothing cannot open a position at all.
+    let out = run(&mut e, order(9, "s9", Side::Sell, 40_000, 1));
+    assert!(
+        matches!(
+            out[..],
+            [Event::Rejected {
+                reason: RejectReason::InsufficientMargin,
+                ..
+            }]
+        ),
+        "{out:?}"
+    );
+    // Amending b2 up to 60 lots needs 60 x 40000 x 0.005 x 10% = 1200 > 1000: rejected; down is
+    // fine.
+    let amend = |qty| Command::Amend {
+        account: AccountId(1),
+        instrument: Some(PERP),
+        id: ClientOrderId::new("b2").unwrap(),
+        price: None,
+        qty: Some(Qty(qty)),
+    };
+    let out = run(&mut e, amend(60));
+    assert!(
+        matches!(
+            out[..],
+            [Event::Rejected {
+                reason: RejectReason::InsufficientMargin,
+                ..
+            }]
+        ),
+        "{out:?}"
+    );
+    let out = run(&mut e, amend(40));
+    assert!(!matches!(out[..], [Event::Rejected { .. }]), "{out:?}");
 }

@@ -42,6 +42,9 @@ pub enum RejectReason {
     FokUnfilled,
     /// The account cannot hold or pay what the request needs.
     InsufficientBalance,
+    /// A derivative order: the account's equity in the settlement asset would not cover the
+    /// initial margin of its positions and open orders with this order.
+    InsufficientMargin,
 }
 
 impl RejectReason {
@@ -64,6 +67,7 @@ impl RejectReason {
             RejectReason::PostOnlyWouldCross => "post_only_would_cross",
             RejectReason::FokUnfilled => "fok_unfilled",
             RejectReason::InsufficientBalance => "insufficient_balance",
+            RejectReason::InsufficientMargin => "insufficient_margin",
         }
     }
 }
@@ -131,6 +135,9 @@ pub enum EngineError {
     /// The asset's total would exceed the engine's limit of 2^120 units of 10^-18.
     #[error("deposit would take the asset's total beyond 2^120 units of 10^-18")]
     BalanceOverflow,
+    /// A derivative listed without a positive initial margin rate.
+    #[error("a derivative needs a positive initial margin rate")]
+    NoMargin,
     /// A halt or fee change names an instrument id that is not listed.
     #[error("instrument id {0} is not listed")]
     UnknownInstrument(u32),

@@ -12,6 +12,16 @@ pub enum OptionRight {
     Put,
 }
 
+/// Cross-margin rates of a derivative, in basis points of notional. A derivative must have a
+/// positive initial rate to list (`no_margin` otherwise).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Margin {
+    /// Initial margin: what positions and open orders need for a new order to be accepted.
+    pub initial_bps: u32,
+    /// Maintenance margin (recorded; used by liquidation, which does not exist yet).
+    pub maintenance_bps: u32,
+}
+
 /// What an instrument is. Prices of derivatives are in the quote (settlement) asset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum InstrumentKind {
@@ -21,11 +31,15 @@ pub enum InstrumentKind {
     DatedFuture {
         /// Expiry time.
         expiry: Timestamp,
+        /// Margin rates.
+        margin: Margin,
     },
     /// A perpetual swap with periodic funding.
     Perpetual {
         /// Funding interval in milliseconds.
         funding_interval_ms: i64,
+        /// Margin rates.
+        margin: Margin,
     },
     /// A European option on an underlying instrument or index.
     Option {
@@ -49,10 +63,22 @@ pub enum InstrumentKind {
         expiry: Timestamp,
         /// Hours of compute per contract.
         hours_per_contract: u32,
+        /// Margin rates.
+        margin: Margin,
     },
 }
 
 impl InstrumentKind {
+    /// The margin rates of a tradable derivative kind (`None` for spot, options and binaries).
+    pub fn margin(&self) -> Option<Margin> {
+        match *self {
+            InstrumentKind::DatedFuture { margin, .. }
+            | InstrumentKind::Perpetual { margin, .. }
+            | InstrumentKind::ComputeFuture { margin, .. } => Some(margin),
+            _ => None,
+        }
+    }
+
     /// The wire name of the kind.
     pub fn as_str(&self) -> &'static str {
         match self {

@@ -178,6 +178,7 @@ fn golden_reason_codes_old_and_new() {
         (RejectReason::InsufficientBalance, 13),
         (RejectReason::KillSwitch, 14),
         (RejectReason::InstrumentHalted, 15),
+        (RejectReason::InsufficientMargin, 16),
     ] {
         let mut want = head.to_vec();
         want.push(code);
@@ -249,9 +250,17 @@ fn samples() -> Vec<Command> {
         Command::AddInstrument(spec(InstrumentKind::Spot)),
         Command::AddInstrument(spec(InstrumentKind::DatedFuture {
             expiry: Timestamp(5),
+            margin: Margin {
+                initial_bps: 1_000,
+                maintenance_bps: 500,
+            },
         })),
         Command::AddInstrument(spec(InstrumentKind::Perpetual {
             funding_interval_ms: 28_800_000,
+            margin: Margin {
+                initial_bps: u32::MAX,
+                maintenance_bps: 0,
+            },
         })),
         Command::AddInstrument(spec(InstrumentKind::Option {
             underlying: InstrumentId(3),
@@ -265,6 +274,10 @@ fn samples() -> Vec<Command> {
         Command::AddInstrument(spec(InstrumentKind::ComputeFuture {
             expiry: Timestamp(2),
             hours_per_contract: 100,
+            margin: Margin {
+                initial_bps: 1,
+                maintenance_bps: 1,
+            },
         })),
         Command::Deposit {
             account: AccountId(u64::MAX >> 1),

@@ -18,6 +18,8 @@ impl Engine {
             InstrumentKind::Option { .. } | InstrumentKind::Binary { .. }
         ) {
             Err(EngineError::UnsupportedKind(spec.kind.as_str()))
+        } else if spec.kind.margin().is_some_and(|m| m.initial_bps == 0) {
+            Err(EngineError::NoMargin)
         } else {
             spec.tick
                 .product_amount(spec.lot)

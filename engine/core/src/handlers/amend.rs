@@ -91,6 +91,18 @@ impl Engine {
             Side::Sell => Amount::of_lots(leaves, i.base_per_lot),
         }
         .map_err(|_| RejectReason::InsufficientBalance)?;
+        if i.derivative && !reduces_only {
+            let extra = crate::margin::Extra {
+                inst,
+                side: o.side,
+                price: new_price,
+                qty: leaves,
+                replaces: slot,
+            };
+            if !self.margin_ok(acct, extra) {
+                return Err(RejectReason::InsufficientMargin);
+            }
+        }
         let hold_delta = new_hold - old_hold;
         if hold_delta > self.accounts.get(acct).balance(asset).available {
             return Err(RejectReason::InsufficientBalance);

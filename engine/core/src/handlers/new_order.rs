@@ -4,8 +4,8 @@ use crate::arena::{Handle, Order, NIL};
 use crate::matching::{Stop, Taker};
 use crate::{Engine, EventSink};
 use tradestream_model::{
-    Amount, Event, InstrumentId, NewOrder, OrderId, OrderType, RejectReason, Side, TimeInForce,
-    Timestamp,
+    Amount, Event, InstrumentId, NewOrder, OrderId, OrderType, Price, RejectReason, Side,
+    TimeInForce, Timestamp,
 };
 use tradestream_risk::{
     check_capacity, check_instrument_controls, check_open_orders, market_limit,
@@ -78,7 +78,25 @@ impl Engine {
         if o.tif == TimeInForce::Fok && !self.fok_fillable(inst, &taker) {
             return Err(RejectReason::FokUnfilled);
         }
-        if limit && !i.derivative {
+        if i.derivative {
+            let price = match o.order_type {
+                OrderType::Limit => o.price,
+                OrderType::Market => self.books[inst as usize]
+                    .side(o.side.opposite())
+                    .best_price()
+                    .unwrap_or(Price(0)),
+            };
+            let extra = crate::margin::Extra {
+                inst,
+                side: o.side,
+                price,
+                qty: o.qty,
+                replaces: NIL,
+            };
+            if !self.margin_ok(acct.unwrap_or(NIL), extra) {
+                return Err(RejectReason::InsufficientMargin);
+            }
+        } else if limit {
             let (asset, need) = match o.side {
                 Side::Buy => (i.quote, notional),
                 Side::Sell => (i.base, Amount::of_lots(o.qty, i.base_per_lot).ok()),

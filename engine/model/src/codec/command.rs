@@ -4,8 +4,9 @@ use super::wire::{CodecError, Reader, Writer};
 use super::FORMAT_VERSION;
 use crate::decimal::Grid;
 use crate::{
-    AccountId, Amount, Command, Controls, InstrumentId, InstrumentKind, InstrumentSpec, NewOrder,
-    OptionRight, OrderType, Price, Qty, SelfTradePrevention, Side, TimeInForce, Timestamp,
+    AccountId, Amount, Command, Controls, InstrumentId, InstrumentKind, InstrumentSpec, Margin,
+    NewOrder, OptionRight, OrderType, Price, Qty, SelfTradePrevention, Side, TimeInForce,
+    Timestamp,
 };
 
 /// Upper bound of an encoded command's length (an `AddInstrument` with the longest names).
@@ -162,13 +163,16 @@ fn kind(w: &mut Writer, k: &InstrumentKind) {
         InstrumentKind::Spot => {
             w.u8(0);
         }
-        InstrumentKind::DatedFuture { expiry } => {
+        InstrumentKind::DatedFuture { expiry, margin } => {
             w.u8(1).i64(expiry.0);
+            write_margin(w, margin);
         }
         InstrumentKind::Perpetual {
             funding_interval_ms,
+            margin,
         } => {
             w.u8(2).i64(funding_interval_ms);
+            write_margin(w, margin);
         }
         InstrumentKind::Option {
             underlying,
@@ -188,10 +192,24 @@ fn kind(w: &mut Writer, k: &InstrumentKind) {
         InstrumentKind::ComputeFuture {
             expiry,
             hours_per_contract,
+            margin,
         } => {
             w.u8(5).i64(expiry.0).u32(hours_per_contract);
+            write_margin(w, margin);
         }
     }
+}
+
+/// Derivative kinds end with their margin rates (initial, maintenance).
+fn write_margin(w: &mut Writer, m: Margin) {
+    w.u32(m.initial_bps).u32(m.maintenance_bps);
+}
+
+fn read_margin(r: &mut Reader) -> Result<Margin, CodecError> {
+    Ok(Margin {
+        initial_bps: r.u32()?,
+        maintenance_bps: r.u32()?,
+    })
 }
 
 /// Decodes one command; every byte must be used.
@@ -365,9 +383,11 @@ fn read_kind(r: &mut Reader) -> Result<InstrumentKind, CodecError> {
         0 => InstrumentKind::Spot,
         1 => InstrumentKind::DatedFuture {
             expiry: Timestamp(r.i64()?),
+            margin: read_margin(r)?,
         },
         2 => InstrumentKind::Perpetual {
             funding_interval_ms: r.i64()?,
+            margin: read_margin(r)?,
         },
         3 => InstrumentKind::Option {
             underlying: InstrumentId(r.u32()?),
@@ -385,6 +405,7 @@ fn read_kind(r: &mut Reader) -> Result<InstrumentKind, CodecError> {
         5 => InstrumentKind::ComputeFuture {
             expiry: Timestamp(r.i64()?),
             hours_per_contract: r.u32()?,
+            margin: read_margin(r)?,
         },
         v => return Err(invalid("instrument kind", v)),
     })

@@ -110,6 +110,7 @@ pub fn encode_event(e: &Event, out: &mut Vec<u8>) {
                 EngineError::BadGrid => w.u8(4),
                 EngineError::BalanceOverflow => w.u8(5),
                 EngineError::UnknownInstrument(id) => w.u8(6).u32(id),
+                EngineError::NoMargin => w.u8(7),
             };
         }
         Event::Halted { instrument, halted } => {
@@ -150,6 +151,7 @@ pub fn reject_code(r: RejectReason) -> u8 {
         RejectReason::InsufficientBalance => 13,
         RejectReason::KillSwitch => 14,
         RejectReason::InstrumentHalted => 15,
+        RejectReason::InsufficientMargin => 16,
     }
 }
 

@@ -369,5 +369,8 @@ fn reject_message(r: RejectReason) -> &'static str {
         RejectReason::InsufficientBalance => {
             "the account cannot hold or pay what the request needs"
         }
+        RejectReason::InsufficientMargin => {
+            "the account's equity would not cover the initial margin with this order"
+        }
     }
 }
