@@ -219,6 +219,50 @@ pub fn event(out: &mut Vec<u8>, seq: u64, e: &Event, engine: &Engine) {
                 .bool("on", *on)
                 .end();
         }
+        Event::PriceSet {
+            instrument,
+            kind,
+            price,
+        } => {
+            let (sym, tick, _) = grids(*instrument);
+            Obj::start(out, seq, kind.as_str())
+                .str("symbol", sym.as_str())
+                .grid("price", tick, price.0)
+                .end();
+        }
+        Event::FundingPaid {
+            account,
+            instrument,
+            amount,
+        } => {
+            let (sym, _, _) = grids(*instrument);
+            Obj::start(out, seq, "funding_paid")
+                .int("account", acct(*account))
+                .str("symbol", sym.as_str())
+                .amount("amount", *amount)
+                .end();
+        }
+        Event::PositionSettled {
+            account,
+            instrument,
+            qty,
+            pnl,
+        } => {
+            let (sym, _, lot) = grids(*instrument);
+            Obj::start(out, seq, "position_settled")
+                .int("account", acct(*account))
+                .str("symbol", sym.as_str())
+                .grid("qty", lot, *qty)
+                .amount("pnl", *pnl)
+                .end();
+        }
+        Event::Settled { instrument, price } => {
+            let (sym, tick, _) = grids(*instrument);
+            Obj::start(out, seq, "settled")
+                .str("symbol", sym.as_str())
+                .grid("price", tick, price.0)
+                .end();
+        }
         Event::Error(err) => error(out, seq, &err.to_string()),
     }
 }

@@ -167,6 +167,11 @@ impl Accounts {
         &mut self.list[i as usize]
     }
 
+    /// The number of accounts.
+    pub fn len(&self) -> u32 {
+        self.list.len() as u32
+    }
+
     /// All accounts in creation order.
     pub fn iter(&self) -> impl Iterator<Item = &Account> {
         self.list.iter()

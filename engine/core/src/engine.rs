@@ -123,6 +123,18 @@ impl Engine {
                 taker_fee_bps,
             } => self.set_fees(*instrument, *maker_fee_bps, *taker_fee_bps, sink),
             Command::Disconnect { account } => self.disconnect(*account, sink),
+            Command::SetPrice {
+                instrument,
+                kind,
+                price,
+            } => self.set_price(*instrument, *kind, *price, sink),
+            Command::Fund {
+                instrument,
+                rate_ppm,
+            } => self.fund(*instrument, *rate_ppm, sink),
+            Command::Settle { instrument, price } => {
+                self.settle_instrument(*instrument, *price, sink)
+            }
         }
     }
 

@@ -107,6 +107,19 @@ impl Engine {
                 put(&a.id.0.to_le_bytes());
             }
         }
+        // Oracle prices and settlement, only once any is set.
+        if self
+            .instruments
+            .iter()
+            .any(|i| i.index.is_some() || i.mark.is_some() || i.settled)
+        {
+            put(b"oracle");
+            for i in &self.instruments {
+                put(&i.index.map_or(-1, |p| p.0).to_le_bytes());
+                put(&i.mark.map_or(-1, |p| p.0).to_le_bytes());
+                put(&[i.settled as u8]);
+            }
+        }
         // Derivative positions, only once any account has traded one (so spot-only states hash
         // as before).
         if self.accounts.iter().any(|a| !a.positions.is_empty()) {

@@ -23,6 +23,13 @@ pub struct Instrument {
     /// A derivative (future, perpetual, compute future): trades change positions, not base
     /// balances, and orders hold nothing.
     pub derivative: bool,
+    /// Oracle index price (derivatives).
+    pub index: Option<Price>,
+    /// Oracle mark price (derivatives): margin and funding use it.
+    pub mark: Option<Price>,
+    /// Settled (dated and compute futures): new orders and amends are rejected
+    /// `instrument_halted`, for good.
+    pub settled: bool,
     /// Trading halted: new orders and amends are rejected `instrument_halted`.
     pub halted: bool,
 }

@@ -12,7 +12,7 @@
 //!
 //! counting the new order (or the amended order in its new form) among the open orders: each
 //! instrument is margined on its worse side as if every open order on that side filled. The
-//! reference price is the last trade (mark prices are not fed yet). `P` is the largest of the
+//! reference price is the mark when one is set, else the last trade. `P` is the largest of the
 //! reference and the limit prices of the account's open orders in the instrument (and of the new
 //! order; a market order counts the best opposite price). Held balances (spot orders) are not
 //! equity. Requirements round up, so margin is never understated; overflow rejects.
@@ -49,7 +49,7 @@ impl Engine {
             }
             let pos = account.map_or(0, |a| a.position(idx).qty) as i128;
             let entry = account.map_or(0, |a| a.position(idx).entry.0);
-            let reference = i.last_trade.map_or(0, |p| p.0 as i128);
+            let reference = i.mark.or(i.last_trade).map_or(0, |p| p.0 as i128);
             let (mut buys, mut sells, mut top) = (0i128, 0i128, reference);
             if let Some(a) = account {
                 for slot in a.open_slots(&self.arena) {

@@ -5,8 +5,9 @@
 //! the same state hash and behaves identically on every later command.
 //!
 //! Versions: 1 had no halt or kill-switch flags; 2 adds them (one byte after each instrument's
-//! last trade, one after each account's balances); 3 adds each account's derivative positions
-//! after its kill-switch byte (count, then instrument, signed lots, entry notional). A snapshot of another version is refused
+//! last trade, one after each account's balances); 3 adds each instrument's index and mark
+//! prices and settled flag after its halt byte, and each account's derivative positions after
+//! its kill-switch byte (count, then instrument, signed lots, entry notional). A snapshot of another version is refused
 //! ([`CodecError::SnapshotVersion`]); the journal alone always recovers the state.
 
 use crate::arena::{Handle, Order, NIL};
@@ -73,6 +74,13 @@ impl Engine {
                 w.i64(v.0);
             });
             w.u8(inst.halted as u8);
+            w.opt(inst.index, |w, v| {
+                w.i64(v.0);
+            });
+            w.opt(inst.mark, |w, v| {
+                w.i64(v.0);
+            });
+            w.u8(inst.settled as u8);
         }
         let accounts: Vec<_> = self.accounts.iter().collect();
         w.u32(accounts.len() as u32);
@@ -178,6 +186,9 @@ impl Engine {
             };
             let last_trade = r.opt("last trade", |r| r.i64().map(Price))?;
             let halted = read_flag(&mut r, "halted")?;
+            let index = r.opt("index", |r| r.i64().map(Price))?;
+            let mark = r.opt("mark", |r| r.i64().map(Price))?;
+            let settled = read_flag(&mut r, "settled")?;
             e.symbols
                 .insert(spec.symbol, tradestream_model::InstrumentId(i));
             e.instruments.push(Instrument {
@@ -189,6 +200,9 @@ impl Engine {
                 controls,
                 last_trade,
                 derivative: spec.kind != tradestream_model::InstrumentKind::Spot,
+                index,
+                mark,
+                settled,
                 halted,
             });
             e.books.push(Book::new(config.levels_per_side));

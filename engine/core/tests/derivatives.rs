@@ -6,7 +6,7 @@ use tradestream_engine::{Engine, EngineConfig, Position};
 use tradestream_model::decimal::{self, Grid};
 use tradestream_model::{
     AccountId, Amount, ClientOrderId, Command, EngineError, Event, InstrumentId, InstrumentKind,
-    InstrumentSpec, Margin, NewOrder, OptionRight, OrderType, Price, Qty, RejectReason,
+    InstrumentSpec, Margin, NewOrder, OptionRight, OrderType, Price, PriceKind, Qty, RejectReason,
     SelfTradePrevention, ShortName, Side, TimeInForce, Timestamp,
 };
 
@@ -86,11 +86,22 @@ fn order(account: u64, id: &str, side: Side, price: i64, qty: i64) -> Command {
 }
 
 fn engine() -> Engine {
+    engine_of(perp())
+}
+
+fn future() -> InstrumentKind {
+    InstrumentKind::DatedFuture {
+        expiry: Timestamp(1_000),
+        margin: MARGIN,
+    }
+}
+
+fn engine_of(kind: InstrumentKind) -> Engine {
     let mut e = Engine::new(EngineConfig {
         capacity: 10_000,
         ..EngineConfig::default()
     });
-    assert!(run(&mut e, Command::AddInstrument(spec("BTC-PERP", perp()))).is_empty());
+    assert!(run(&mut e, Command::AddInstrument(spec("BTC-PERP", kind))).is_empty());
     e
 }
 
@@ -234,7 +245,14 @@ fn assert_conserved(e: &Engine) {
 
 #[test]
 fn random_derivative_trading_conserves_the_settlement_asset_and_snapshots() {
-    let mut e = engine();
+    random_trading(perp());
+    random_trading(future());
+}
+
+/// Random trading with marks and funding (perpetuals) and a final settlement (futures); the
+/// settlement asset is conserved after every pass and exactly after settlement.
+fn random_trading(kind: InstrumentKind) {
+    let mut e = engine_of(kind);
     for a in 0..support::ACCOUNTS {
         deposit(&mut e, a, "1000000");
     }
@@ -245,6 +263,27 @@ fn random_derivative_trading_conserves_the_settlement_asset_and_snapshots() {
     for round in 0..20 {
         trades += support::pass(&mut e, &mut sink, &mut rng, round * 500, 500, &mut clock);
         assert_conserved(&e);
+        let mark = Price(1000 + rng.below(40) as i64);
+        run(&mut e, price_cmd(PriceKind::Mark, mark.0));
+        if matches!(kind, InstrumentKind::Perpetual { .. }) {
+            let rate = rng.below(2001) as i64 - 1000;
+            let out = run(
+                &mut e,
+                Command::Fund {
+                    instrument: PERP,
+                    rate_ppm: rate,
+                },
+            );
+            let paid = out.iter().fold(Amount::ZERO, |t, ev| match ev {
+                Event::FundingPaid { amount, .. } => t + *amount,
+                _ => t,
+            });
+            assert!(
+                paid >= Amount::ZERO && paid.0 < out.len() as i128,
+                "{paid:?}"
+            );
+        }
+        assert_conserved(&e);
         let long: i64 = e
             .account_ids()
             .flat_map(|a| e.positions(a).iter().map(|p: &Position| p.qty))
@@ -252,6 +291,27 @@ fn random_derivative_trading_conserves_the_settlement_asset_and_snapshots() {
         assert_eq!(long, 0, "positions net to zero");
     }
     assert!(trades > 100, "{trades} trades");
+    if matches!(kind, InstrumentKind::DatedFuture { .. }) {
+        run(
+            &mut e,
+            Command::Settle {
+                instrument: PERP,
+                price: Price(1020),
+            },
+        );
+        assert_eq!(e.open_orders(), 0);
+        let usd = e.asset_id(&name("USD")).unwrap();
+        let mut total = e.fee_balance(usd);
+        for a in e.account_ids() {
+            assert!(e
+                .positions(a)
+                .iter()
+                .all(|p| p.qty == 0 && p.entry == Amount::ZERO));
+            let b = e.balance(a, usd);
+            total += b.available + b.held;
+        }
+        assert_eq!(total, e.supply(usd));
+    }
     let mut bytes = Vec::new();
     e.write_snapshot(&mut bytes);
     let restored = Engine::from_snapshot(&bytes).unwrap();
@@ -350,4 +410,193 @@ fn insufficient_margin_by_hand() {
     );
     let out = run(&mut e, amend(40));
     assert!(!matches!(out[..], [Event::Rejected { .. }]), "{out:?}");
+}
+
+fn price_cmd(kind: PriceKind, price: i64) -> Command {
+    Command::SetPrice {
+        instrument: PERP,
+        kind,
+        price: Price(price),
+    }
+}
+
+fn funding(out: &[Event]) -> Vec<(u64, Amount)> {
+    out.iter()
+        .filter_map(|e| match e {
+            Event::FundingPaid {
+                account, amount, ..
+            } => Some((account.0, *amount)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Long 100 (account 1) against shorts 70 (2) and 30 (3); mark 40001 ticks.
+#[test]
+fn funding_both_ways_by_hand() {
+    let mut e = engine();
+    for a in 1..=3 {
+        deposit(&mut e, a, "10000");
+    }
+    run(&mut e, order(2, "s2", Side::Sell, 40_000, 70));
+    run(&mut e, order(3, "s3", Side::Sell, 40_000, 30));
+    run(&mut e, order(1, "b1", Side::Buy, 40_000, 100));
+    assert_eq!(
+        run(
+            &mut e,
+            Command::Fund {
+                instrument: PERP,
+                rate_ppm: 100
+            }
+        ),
+        vec![Event::Error(EngineError::NoMark(0))]
+    );
+    let out = run(&mut e, price_cmd(PriceKind::Index, 40_002));
+    assert_eq!(
+        out,
+        vec![Event::PriceSet {
+            instrument: PERP,
+            kind: PriceKind::Index,
+            price: Price(40_002)
+        }]
+    );
+    run(&mut e, price_cmd(PriceKind::Mark, 40_001));
+    let usd_id = e.asset_id(&name("USD")).unwrap();
+    let (b1, b2, b3, fees) = (
+        available(&e, 1),
+        available(&e, 2),
+        available(&e, 3),
+        e.fee_balance(usd_id),
+    );
+    // +250 ppm: longs pay. Notionals at mark: 100 x 40001 x 0.005 = 20000.5; 70 -> 14000.35;
+    // 30 -> 6000.15. Account 1 pays 20000.5 x 0.00025 = 5.000125; 2 receives 3.5000875, 3
+    // receives 1.5000375 (exact: nothing to round, nothing left for the fee account).
+    let out = run(
+        &mut e,
+        Command::Fund {
+            instrument: PERP,
+            rate_ppm: 250,
+        },
+    );
+    assert_eq!(
+        funding(&out),
+        vec![
+            (1, usd("5.000125")),
+            (2, usd("-3.5000875")),
+            (3, usd("-1.5000375"))
+        ]
+    );
+    assert_eq!(available(&e, 1), b1 - usd("5.000125"));
+    assert_eq!(available(&e, 2), b2 + usd("3.5000875"));
+    assert_eq!(available(&e, 3), b3 + usd("1.5000375"));
+    // -100 ppm: shorts pay. 1 receives 2.00005, 2 pays 1.400035, 3 pays 0.600015.
+    let out = run(
+        &mut e,
+        Command::Fund {
+            instrument: PERP,
+            rate_ppm: -100,
+        },
+    );
+    assert_eq!(
+        funding(&out),
+        vec![
+            (1, usd("-2.00005")),
+            (2, usd("1.400035")),
+            (3, usd("0.600015"))
+        ]
+    );
+    assert_eq!(e.fee_balance(usd_id), fees);
+    assert_conserved(&e);
+    // The mark is now the margin price: equity of 1 is its balance + 100 x (40001 - 40000) x
+    // 0.005 = +0.5 unrealized.
+    assert_eq!(e.instrument(PERP).unwrap().mark, Some(Price(40_001)));
+}
+
+/// Account 1 long 100 at 40000 against 2; 3 bids 10 at 30000; settled at 44000.
+#[test]
+fn settlement_by_hand() {
+    let mut e = engine_of(future());
+    for a in 1..=3 {
+        deposit(&mut e, a, "10000");
+    }
+    run(&mut e, order(2, "s1", Side::Sell, 40_000, 100));
+    run(&mut e, order(1, "b1", Side::Buy, 40_000, 100));
+    run(&mut e, order(3, "b3", Side::Buy, 30_000, 10));
+    assert_eq!(
+        run(
+            &mut e,
+            Command::Fund {
+                instrument: PERP,
+                rate_ppm: 1
+            }
+        ),
+        vec![Event::Error(EngineError::WrongKind(0))]
+    );
+    // 1: 10000 - 8 fee + (100 x 44000 x 0.005 - 20000 = 2000) = 11992;
+    // 2: 10000 - 4 fee - 2000 = 7996.
+    let out = run(
+        &mut e,
+        Command::Settle {
+            instrument: PERP,
+            price: Price(44_000),
+        },
+    );
+    assert_eq!(
+        out,
+        vec![
+            Event::Cancelled {
+                account: AccountId(3),
+                id: ClientOrderId::new("b3").unwrap(),
+                instrument: PERP,
+                reason: tradestream_model::CancelReason::Settled,
+                leaves_qty: Qty(10),
+            },
+            Event::PositionSettled {
+                account: AccountId(1),
+                instrument: PERP,
+                qty: 100,
+                pnl: usd("2000"),
+            },
+            Event::PositionSettled {
+                account: AccountId(2),
+                instrument: PERP,
+                qty: -100,
+                pnl: usd("-2000"),
+            },
+            Event::Settled {
+                instrument: PERP,
+                price: Price(44_000),
+            },
+        ]
+    );
+    assert_eq!(available(&e, 1), usd("11992"));
+    assert_eq!(available(&e, 2), usd("7996"));
+    assert_eq!(available(&e, 3), usd("10000"));
+    let out = run(&mut e, order(3, "b4", Side::Buy, 40_000, 1));
+    assert!(
+        matches!(
+            out[..],
+            [Event::Rejected {
+                reason: RejectReason::InstrumentHalted,
+                ..
+            }]
+        ),
+        "{out:?}"
+    );
+    assert_eq!(
+        run(
+            &mut e,
+            Command::Settle {
+                instrument: PERP,
+                price: Price(1),
+            }
+        ),
+        vec![Event::Error(EngineError::AlreadySettled(0))]
+    );
+    // Snapshots keep prices and the settled flag.
+    let mut bytes = Vec::new();
+    e.write_snapshot(&mut bytes);
+    let restored = Engine::from_snapshot(&bytes).unwrap();
+    assert_eq!(restored.state_hash(), e.state_hash());
+    assert!(restored.instrument(PERP).unwrap().settled);
 }

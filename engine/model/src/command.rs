@@ -171,4 +171,47 @@ pub enum Command {
         /// Account.
         account: AccountId,
     },
+    /// An oracle price of a derivative: the index or the mark, in the instrument's ticks.
+    SetPrice {
+        /// Instrument.
+        instrument: InstrumentId,
+        /// Index or mark.
+        kind: PriceKind,
+        /// Positive price in ticks.
+        price: Price,
+    },
+    /// Perpetual funding: every open position pays `qty x mark x rate_ppm / 10^6` (positive:
+    /// longs pay shorts) between settlement balances.
+    Fund {
+        /// A perpetual with a mark price.
+        instrument: InstrumentId,
+        /// Rate in parts per million of notional at mark.
+        rate_ppm: i64,
+    },
+    /// Settle a dated or compute future at `price`: cancel its orders, close every position.
+    Settle {
+        /// Instrument.
+        instrument: InstrumentId,
+        /// Positive settlement price in ticks.
+        price: Price,
+    },
+}
+
+/// Which oracle price.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PriceKind {
+    /// The index (underlying) price.
+    Index,
+    /// The mark price: unrealized PnL, margin and funding use it.
+    Mark,
+}
+
+impl PriceKind {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PriceKind::Index => "index",
+            PriceKind::Mark => "mark",
+        }
+    }
 }

@@ -91,6 +91,8 @@ pub enum CancelReason {
     KillSwitch,
     /// Cancel-on-disconnect: the account's session dropped.
     Disconnect,
+    /// The instrument was settled.
+    Settled,
 }
 
 impl CancelReason {
@@ -105,6 +107,7 @@ impl CancelReason {
             CancelReason::PriceBand => "price_band",
             CancelReason::KillSwitch => "kill_switch",
             CancelReason::Disconnect => "disconnect",
+            CancelReason::Settled => "settled",
         }
     }
 }
@@ -138,6 +141,19 @@ pub enum EngineError {
     /// A derivative listed without a positive initial margin rate.
     #[error("a derivative needs a positive initial margin rate")]
     NoMargin,
+    /// The command does not apply to this instrument's kind (funding a non-perpetual, settling
+    /// a perpetual or spot, an oracle price for spot).
+    #[error("instrument id {0} is not of a kind this command applies to")]
+    WrongKind(u32),
+    /// A price that is not positive.
+    #[error("price must be positive")]
+    BadPrice,
+    /// Funding needs a mark price.
+    #[error("instrument id {0} has no mark price")]
+    NoMark(u32),
+    /// The instrument is already settled.
+    #[error("instrument id {0} is already settled")]
+    AlreadySettled(u32),
     /// A halt or fee change names an instrument id that is not listed.
     #[error("instrument id {0} is not listed")]
     UnknownInstrument(u32),
@@ -256,6 +272,42 @@ pub enum Event {
         account: AccountId,
         /// The state now.
         on: bool,
+    },
+    /// An oracle price was set.
+    PriceSet {
+        /// Instrument.
+        instrument: InstrumentId,
+        /// Index or mark.
+        kind: crate::PriceKind,
+        /// Price in ticks.
+        price: Price,
+    },
+    /// Funding moved between settlement balances (one per open position, creation order).
+    FundingPaid {
+        /// Account.
+        account: AccountId,
+        /// Instrument.
+        instrument: InstrumentId,
+        /// Paid (positive) or received (negative), settlement units of 10^-18.
+        amount: crate::Amount,
+    },
+    /// A position was closed by settlement (one per open position, creation order).
+    PositionSettled {
+        /// Account.
+        account: AccountId,
+        /// Instrument.
+        instrument: InstrumentId,
+        /// The signed lots closed.
+        qty: i64,
+        /// Realized PnL booked, settlement units of 10^-18.
+        pnl: crate::Amount,
+    },
+    /// An instrument was settled at `price`; it accepts no more orders.
+    Settled {
+        /// Instrument.
+        instrument: InstrumentId,
+        /// Settlement price in ticks.
+        price: Price,
     },
     /// The command could not be applied.
     Error(EngineError),

@@ -16,7 +16,7 @@ pub mod name;
 pub mod order;
 pub mod units;
 
-pub use command::{Command, Controls, InstrumentSpec, NewOrder};
+pub use command::{Command, Controls, InstrumentSpec, NewOrder, PriceKind};
 pub use event::{CancelReason, EngineError, Event, RejectReason};
 pub use ids::{AccountId, AssetId, InstrumentId, OrderId, Timestamp, TradeId};
 pub use instrument::{InstrumentKind, Margin, OptionRight};

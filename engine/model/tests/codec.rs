@@ -359,7 +359,88 @@ fn samples() -> Vec<Command> {
         Command::Disconnect {
             account: AccountId(3),
         },
+        Command::SetPrice {
+            instrument: InstrumentId(2),
+            kind: PriceKind::Mark,
+            price: Price(i64::MAX),
+        },
+        Command::Fund {
+            instrument: InstrumentId(2),
+            rate_ppm: i64::MIN,
+        },
+        Command::Settle {
+            instrument: InstrumentId(1),
+            price: Price(7),
+        },
     ]
+}
+
+#[test]
+fn golden_derivative_commands() {
+    let cmd = Command::SetPrice {
+        instrument: InstrumentId(2),
+        kind: PriceKind::Mark,
+        price: Price(0x0102),
+    };
+    let want: Vec<u8> = vec![1, 14, 2, 0, 0, 0, 1, 2, 1, 0, 0, 0, 0, 0, 0];
+    assert_eq!(enc(&cmd), want);
+    let cmd = Command::Fund {
+        instrument: InstrumentId(1),
+        rate_ppm: -1,
+    };
+    let want: Vec<u8> = vec![1, 15, 1, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255];
+    assert_eq!(enc(&cmd), want);
+    let cmd = Command::Settle {
+        instrument: InstrumentId(1),
+        price: Price(3),
+    };
+    let want: Vec<u8> = vec![1, 16, 1, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0];
+    assert_eq!(enc(&cmd), want);
+    let c = Command::AddInstrument(InstrumentSpec {
+        symbol: name("X"),
+        kind: InstrumentKind::Perpetual {
+            funding_interval_ms: 1,
+            margin: Margin {
+                initial_bps: 2,
+                maintenance_bps: 3,
+            },
+        },
+        base: name("A"),
+        quote: name("B"),
+        tick: Grid::new(parse("1").unwrap()).unwrap(),
+        lot: Grid::new(parse("1").unwrap()).unwrap(),
+        maker_fee_bps: 0,
+        taker_fee_bps: 0,
+    });
+    let bytes = enc(&c);
+    // The perpetual's kind: tag 2, interval, then initial and maintenance rates.
+    let kind = [2, 1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0];
+    assert!(bytes.windows(kind.len()).any(|w| w == kind), "{bytes:?}");
+}
+
+#[test]
+fn golden_derivative_events_and_codes() {
+    assert_eq!(
+        ev(&Event::PriceSet {
+            instrument: InstrumentId(1),
+            kind: PriceKind::Index,
+            price: Price(2),
+        }),
+        vec![11, 1, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0]
+    );
+    assert_eq!(
+        ev(&Event::Settled {
+            instrument: InstrumentId(1),
+            price: Price(2),
+        }),
+        vec![14, 1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0]
+    );
+    assert_eq!(ev(&Event::Error(EngineError::NoMargin)), vec![7, 7]);
+    assert_eq!(CancelReason::Settled.as_str(), "settled");
+    assert_eq!(
+        tradestream_model::codec::cancel_code(CancelReason::Settled),
+        8
+    );
 }
 
 #[test]

@@ -45,6 +45,9 @@ impl Engine {
             controls: Controls::default(),
             last_trade: None,
             derivative: spec.kind != InstrumentKind::Spot,
+            index: None,
+            mark: None,
+            settled: false,
             halted: false,
         });
         self.books.push(Book::new(self.config.levels_per_side));

@@ -12,7 +12,8 @@ impl Engine {
         if acct.is_some_and(|a| self.accounts.get(a).kill_switch) {
             return Err(RejectReason::KillSwitch);
         }
-        if self.instruments[inst as usize].halted {
+        let i = &self.instruments[inst as usize];
+        if i.halted || i.settled {
             return Err(RejectReason::InstrumentHalted);
         }
         Ok(())

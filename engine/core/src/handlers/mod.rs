@@ -3,6 +3,7 @@
 mod admin;
 mod amend;
 mod cancel;
+mod derivatives;
 mod funds;
 mod gates;
 mod instrument_state;

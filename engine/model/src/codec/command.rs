@@ -5,8 +5,8 @@ use super::FORMAT_VERSION;
 use crate::decimal::Grid;
 use crate::{
     AccountId, Amount, Command, Controls, InstrumentId, InstrumentKind, InstrumentSpec, Margin,
-    NewOrder, OptionRight, OrderType, Price, Qty, SelfTradePrevention, Side, TimeInForce,
-    Timestamp,
+    NewOrder, OptionRight, OrderType, Price, PriceKind, Qty, SelfTradePrevention, Side,
+    TimeInForce, Timestamp,
 };
 
 /// Upper bound of an encoded command's length (an `AddInstrument` with the longest names).
@@ -25,6 +25,9 @@ const HALT: u8 = 10;
 const KILL_SWITCH: u8 = 11;
 const SET_FEES: u8 = 12;
 const DISCONNECT: u8 = 13;
+const SET_PRICE: u8 = 14;
+const FUND: u8 = 15;
+const SETTLE: u8 = 16;
 
 /// Appends the encoding of `cmd` to `out`.
 pub fn encode_command(cmd: &Command, out: &mut Vec<u8>) {
@@ -149,6 +152,25 @@ pub fn encode_command(cmd: &Command, out: &mut Vec<u8>) {
         }
         Command::Disconnect { account } => {
             w.u8(DISCONNECT).u64(account.0);
+        }
+        Command::SetPrice {
+            instrument,
+            kind,
+            price,
+        } => {
+            w.u8(SET_PRICE)
+                .u32(instrument.0)
+                .u8(*kind as u8)
+                .i64(price.0);
+        }
+        Command::Fund {
+            instrument,
+            rate_ppm,
+        } => {
+            w.u8(FUND).u32(instrument.0).i64(*rate_ppm);
+        }
+        Command::Settle { instrument, price } => {
+            w.u8(SETTLE).u32(instrument.0).i64(price.0);
         }
     }
 }
@@ -341,6 +363,23 @@ pub fn decode_command(bytes: &[u8]) -> Result<Command, CodecError> {
         },
         DISCONNECT => Command::Disconnect {
             account: AccountId(r.u64()?),
+        },
+        SET_PRICE => Command::SetPrice {
+            instrument: InstrumentId(r.u32()?),
+            kind: match r.u8()? {
+                0 => PriceKind::Index,
+                1 => PriceKind::Mark,
+                v => return Err(invalid("price kind", v)),
+            },
+            price: Price(r.i64()?),
+        },
+        FUND => Command::Fund {
+            instrument: InstrumentId(r.u32()?),
+            rate_ppm: r.i64()?,
+        },
+        SETTLE => Command::Settle {
+            instrument: InstrumentId(r.u32()?),
+            price: Price(r.i64()?),
         },
         tag => return Err(invalid("command tag", tag)),
     };

@@ -111,6 +111,10 @@ pub fn encode_event(e: &Event, out: &mut Vec<u8>) {
                 EngineError::BalanceOverflow => w.u8(5),
                 EngineError::UnknownInstrument(id) => w.u8(6).u32(id),
                 EngineError::NoMargin => w.u8(7),
+                EngineError::WrongKind(id) => w.u8(8).u32(id),
+                EngineError::BadPrice => w.u8(9),
+                EngineError::NoMark(id) => w.u8(10).u32(id),
+                EngineError::AlreadySettled(id) => w.u8(11).u32(id),
             };
         }
         Event::Halted { instrument, halted } => {
@@ -128,6 +132,35 @@ pub fn encode_event(e: &Event, out: &mut Vec<u8>) {
         }
         Event::KillSwitch { account, on } => {
             w.u8(10).u64(account.0).u8(*on as u8);
+        }
+        Event::PriceSet {
+            instrument,
+            kind,
+            price,
+        } => {
+            w.u8(11).u32(instrument.0).u8(*kind as u8).i64(price.0);
+        }
+        Event::FundingPaid {
+            account,
+            instrument,
+            amount,
+        } => {
+            w.u8(12).u64(account.0).u32(instrument.0).i128(amount.0);
+        }
+        Event::PositionSettled {
+            account,
+            instrument,
+            qty,
+            pnl,
+        } => {
+            w.u8(13)
+                .u64(account.0)
+                .u32(instrument.0)
+                .i64(*qty)
+                .i128(pnl.0);
+        }
+        Event::Settled { instrument, price } => {
+            w.u8(14).u32(instrument.0).i64(price.0);
         }
     }
 }
@@ -166,5 +199,6 @@ pub fn cancel_code(r: CancelReason) -> u8 {
         CancelReason::PriceBand => 5,
         CancelReason::KillSwitch => 6,
         CancelReason::Disconnect => 7,
+        CancelReason::Settled => 8,
     }
 }
