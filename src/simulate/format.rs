@@ -288,6 +288,23 @@ pub fn balances(out: &mut Vec<u8>, seq: u64, account: AccountId, engine: &Engine
     }
 }
 
+/// Writes one `position` event per derivative instrument the account has traded (flat ones
+/// included), in order of first trade: signed `qty` in the instrument's lots and the `entry`
+/// notional of the open quantity in the settlement asset (signed like `qty`).
+pub fn positions(out: &mut Vec<u8>, seq: u64, account: AccountId, engine: &Engine) {
+    for p in engine.positions(account) {
+        let i = engine
+            .instrument(InstrumentId(p.instrument))
+            .expect("positions name listed instruments");
+        Obj::start(out, seq, "position")
+            .int("account", account.0)
+            .str("symbol", i.spec.symbol.as_str())
+            .grid("qty", i.spec.lot, p.qty)
+            .amount("entry", p.entry)
+            .end();
+    }
+}
+
 /// Writes one `fees` event per known asset.
 pub fn fees(out: &mut Vec<u8>, seq: u64, engine: &Engine) {
     for (i, name) in engine.asset_names().iter().enumerate() {

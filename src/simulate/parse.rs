@@ -7,8 +7,8 @@ use serde_json::Value;
 use tradestream_engine::Engine;
 use tradestream_model::decimal::{self, Grid};
 use tradestream_model::{
-    AccountId, Amount, Command, Controls, InstrumentId, InstrumentKind, InstrumentSpec, NewOrder,
-    OrderType, Price, Qty, SelfTradePrevention, Side, TimeInForce, Timestamp,
+    AccountId, Amount, Command, Controls, InstrumentId, InstrumentKind, InstrumentSpec, Margin,
+    NewOrder, OrderType, Price, PriceKind, Qty, SelfTradePrevention, Side, TimeInForce, Timestamp,
 };
 
 /// What a line asks for.
@@ -20,6 +20,8 @@ pub enum Input {
     Balance(AccountId),
     /// The fee account's balances.
     Fees,
+    /// An account's derivative positions.
+    Positions(AccountId),
     /// Aggregated levels of a book.
     Book {
         /// Instrument.
@@ -110,6 +112,30 @@ pub fn parse_line(line: &[u8], engine: &Engine) -> Result<Input, FieldError> {
         "disconnect" => Command::Disconnect {
             account: f.account()?,
         },
+        "index" | "mark" => {
+            let instrument = known_symbol(&f, engine)?;
+            Command::SetPrice {
+                instrument,
+                kind: if op == "index" {
+                    PriceKind::Index
+                } else {
+                    PriceKind::Mark
+                },
+                price: price_of(&f, engine, instrument)?,
+            }
+        }
+        "fund" => Command::Fund {
+            instrument: known_symbol(&f, engine)?,
+            rate_ppm: f.int_in("rate_ppm", -1_000_000, 1_000_000)?,
+        },
+        "settle" => {
+            let instrument = known_symbol(&f, engine)?;
+            Command::Settle {
+                instrument,
+                price: price_of(&f, engine, instrument)?,
+            }
+        }
+        "positions" => return Ok(Input::Positions(f.account()?)),
         "balance" => return Ok(Input::Balance(f.account()?)),
         "fees" => return Ok(Input::Fees),
         "book" => {
@@ -156,17 +182,51 @@ fn required_fee(f: &Fields, key: &str) -> Result<i32, FieldError> {
     Ok(f.int_in(key, -10_000, 10_000)? as i32)
 }
 
+/// An oracle or settlement price on the instrument's tick grid (off the grid: 0, which the
+/// engine refuses as a bad price).
+fn price_of(f: &Fields, engine: &Engine, instrument: InstrumentId) -> Result<Price, FieldError> {
+    let tick = engine.instrument(instrument).map(|i| i.spec.tick);
+    Ok(price_on(tick, f.dec("price")?))
+}
+
+fn margin(f: &Fields) -> Result<Margin, FieldError> {
+    Ok(Margin {
+        initial_bps: f.int_in("initial_margin_bps", 0, 1_000_000)? as u32,
+        maintenance_bps: f
+            .opt_int_in("maintenance_margin_bps", 0, 1_000_000)?
+            .unwrap_or(0) as u32,
+    })
+}
+
 fn instrument(f: &Fields) -> Result<Command, FieldError> {
     let symbol = f.name("symbol")?;
     let kind = f.str("kind")?;
     let kind = match kind {
         "spot" => InstrumentKind::Spot,
-        "future" | "perpetual" | "option" | "binary" | "compute_future" => {
+        "future" => InstrumentKind::DatedFuture {
+            expiry: Timestamp(f.int("expiry")?),
+            margin: margin(f)?,
+        },
+        "perpetual" => InstrumentKind::Perpetual {
+            funding_interval_ms: f.int_in("funding_interval_ms", 1, i64::MAX)?,
+            margin: margin(f)?,
+        },
+        "compute_future" => InstrumentKind::ComputeFuture {
+            expiry: Timestamp(f.int("expiry")?),
+            hours_per_contract: f.int_in("hours_per_contract", 1, u32::MAX as i64)? as u32,
+            margin: margin(f)?,
+        },
+        "option" | "binary" => {
             return Err(format!(
-                "instrument kind `{kind}` does not trade yet; only `spot` is supported"
+                "instrument kind `{kind}` does not trade yet; `spot`, `future`, `perpetual` and \
+                 `compute_future` do"
             ))
         }
-        _ => return Err("field `kind` must be `spot`".into()),
+        _ => {
+            return Err(
+                "field `kind` must be `spot`, `future`, `perpetual` or `compute_future`".into(),
+            )
+        }
     };
     Ok(Command::AddInstrument(InstrumentSpec {
         symbol,

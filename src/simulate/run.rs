@@ -189,6 +189,7 @@ fn one_line<W: Write>(
         }
         Ok(Input::Balance(account)) => format::balances(text, seq, account, engine),
         Ok(Input::Fees) => format::fees(text, seq, engine),
+        Ok(Input::Positions(account)) => format::positions(text, seq, account, engine),
         Ok(Input::Book { instrument, depth }) => format::book(text, seq, instrument, depth, engine),
     }
     Ok(())

@@ -28,6 +28,7 @@ mod support;
 mod amend;
 mod balances;
 mod cancel;
+mod derivatives;
 mod determinism;
 mod duplicate_ids;
 mod limits;
