@@ -161,3 +161,12 @@ pub fn write_json(
     println!("JSON summary: {}", path.display());
     Ok(())
 }
+
+/// Seconds since the Unix epoch: when a benchmark started (names its JSON summary).
+pub fn unix_secs() -> anyhow::Result<u64> {
+    use anyhow::Context;
+    Ok(std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .context("the system clock is before 1970")?
+        .as_secs())
+}

@@ -8,9 +8,9 @@ pub mod summary;
 pub mod tables;
 
 use std::path::PathBuf;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use quanta::Clock;
 
 use crate::machine::Machine;
@@ -24,10 +24,7 @@ pub fn run(args: &EngineArgs) -> Result<()> {
     let contenders = select(&settings)?;
     let machine = Machine::detect();
     let clock = Clock::new();
-    let started = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .context("the system clock is before 1970")?
-        .as_secs();
+    let started = crate::report::unix_secs()?;
 
     println!(
         "# Tradestream engine benchmarks\n\n{}\n\nruns: {}, samples: {}, rates: {}{}\n",

@@ -37,9 +37,9 @@ mod summary;
 mod tables;
 
 use std::path::PathBuf;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use quanta::Clock;
 
 use bench::machine::Machine;
@@ -65,10 +65,7 @@ pub fn run(args: &JournalArgs) -> Result<()> {
     let settings = Settings::new(args)?;
     let machine = Machine::detect();
     let clock = Clock::new();
-    let started = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .context("the system clock is before 1970")?
-        .as_secs();
+    let started = bench::report::unix_secs()?;
     let parent = args.dir.clone().unwrap_or_else(std::env::temp_dir);
     let mut scratch = Scratch::create(&parent)?;
     let storage = scratch.storage().clone();

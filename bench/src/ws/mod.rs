@@ -32,9 +32,8 @@ mod tables;
 use crate::journal::{floor, latency, meter, scratch};
 
 use std::path::PathBuf;
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use quanta::Clock;
 
 use bench::machine::Machine;
@@ -50,10 +49,7 @@ pub fn run(args: &WsArgs) -> Result<()> {
     let settings = Settings::new(args)?;
     let machine = Machine::detect();
     let clock = Clock::new();
-    let started = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .context("the system clock is before 1970")?
-        .as_secs();
+    let started = bench::report::unix_secs()?;
     let parent = args.dir.clone().unwrap_or_else(std::env::temp_dir);
     let mut scratch = Scratch::create(&parent)?;
     let storage = scratch.storage().clone();

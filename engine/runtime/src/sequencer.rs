@@ -154,7 +154,7 @@ impl Sequencer {
             }
         };
         self.metrics.apply.record(mono_ns().saturating_sub(start));
-        self.account(&cmd);
+        self.count_events();
         for ev in &self.events {
             self.queue.push(Out {
                 seq,
@@ -191,7 +191,7 @@ impl Sequencer {
     }
 
     /// Counts the command's events in the metrics.
-    fn account(&self, _cmd: &Command) {
+    fn count_events(&self) {
         let m = &self.metrics;
         m.commands.fetch_add(1, Ordering::Relaxed);
         m.events

@@ -106,11 +106,6 @@ impl Gateway {
         self.port.finished()
     }
 
-    /// Sessions currently open.
-    pub fn session_ids(&self) -> Vec<u32> {
-        self.sessions.keys().copied().collect()
-    }
-
     /// Retries engine requests that found the ring full (cancel-on-disconnect must not be lost).
     pub fn retry_deferred(&mut self) {
         while let Some(req) = self.deferred.front().copied() {
