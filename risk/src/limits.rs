@@ -66,6 +66,7 @@ mod tests {
             reference_price: Some(Price(100)),
             max_qty: Some(Qty(5)),
             max_notional: Some(Amount(400)),
+            max_position: None,
         };
         let band = Some(PriceBand::around(Price(100), 100));
         let check =

@@ -109,6 +109,28 @@ impl<'a> Fields<'a> {
         ClientOrderId::new(self.str("id")?).map_err(|e| format!("field `id` {e}"))
     }
 
+    /// A required JSON array.
+    pub fn array(&self, key: &str) -> Result<&'a [Value], FieldError> {
+        match self.get(key) {
+            None => Err(Self::missing(key)),
+            Some(Value::Array(v)) => Ok(v),
+            Some(_) => Err(format!("field `{key}` must be a JSON array")),
+        }
+    }
+
+    /// A decimal string that is an element of an array field (`key` names it in errors, like
+    /// `values[3]`).
+    pub fn element_dec(key: &str, v: &Value) -> Result<Dec, FieldError> {
+        let Value::String(s) = v else {
+            return Err(Self::not_decimal(key));
+        };
+        match decimal::parse(s) {
+            Ok(d) => Ok(Dec::Value(d)),
+            Err(DecimalError::TooLarge) => Ok(Dec::TooLarge),
+            Err(DecimalError::Malformed) => Err(Self::not_decimal(key)),
+        }
+    }
+
     /// A required decimal string.
     pub fn dec(&self, key: &str) -> Result<Dec, FieldError> {
         self.opt_dec(key)?.ok_or_else(|| Self::missing(key))

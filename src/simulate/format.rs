@@ -30,12 +30,12 @@ pub fn write_str(out: &mut Vec<u8>, s: &str) {
 }
 
 /// A JSON object being written field by field.
-struct Obj<'a> {
+pub(super) struct Obj<'a> {
     out: &'a mut Vec<u8>,
 }
 
 impl<'a> Obj<'a> {
-    fn start(out: &'a mut Vec<u8>, seq: u64, event: &str) -> Obj<'a> {
+    pub(super) fn start(out: &'a mut Vec<u8>, seq: u64, event: &str) -> Obj<'a> {
         let _ = write!(out, "{{\"seq\":{seq},\"event\":\"{event}\"");
         Obj { out }
     }
@@ -45,17 +45,17 @@ impl<'a> Obj<'a> {
         self.out
     }
 
-    fn int(&mut self, k: &str, v: impl std::fmt::Display) -> &mut Self {
+    pub(super) fn int(&mut self, k: &str, v: impl std::fmt::Display) -> &mut Self {
         let _ = write!(self.key(k), "{v}");
         self
     }
 
-    fn str(&mut self, k: &str, v: &str) -> &mut Self {
+    pub(super) fn str(&mut self, k: &str, v: &str) -> &mut Self {
         write_str(self.key(k), v);
         self
     }
 
-    fn grid(&mut self, k: &str, g: Grid, steps: i64) -> &mut Self {
+    pub(super) fn grid(&mut self, k: &str, g: Grid, steps: i64) -> &mut Self {
         let out = self.key(k);
         out.push(b'"');
         g.write(steps, out);
@@ -63,7 +63,7 @@ impl<'a> Obj<'a> {
         self
     }
 
-    fn amount(&mut self, k: &str, a: tradestream_model::Amount) -> &mut Self {
+    pub(super) fn amount(&mut self, k: &str, a: tradestream_model::Amount) -> &mut Self {
         let out = self.key(k);
         out.push(b'"');
         write_amount(a, out);
@@ -71,17 +71,17 @@ impl<'a> Obj<'a> {
         self
     }
 
-    fn bool(&mut self, k: &str, v: bool) -> &mut Self {
+    pub(super) fn bool(&mut self, k: &str, v: bool) -> &mut Self {
         let _ = write!(self.key(k), "{v}");
         self
     }
 
-    fn raw(&mut self, k: &str, v: &[u8]) -> &mut Self {
+    pub(super) fn raw(&mut self, k: &str, v: &[u8]) -> &mut Self {
         self.key(k).extend_from_slice(v);
         self
     }
 
-    fn end(&mut self) {
+    pub(super) fn end(&mut self) {
         self.out.extend_from_slice(b"}\n");
     }
 }
@@ -263,6 +263,13 @@ pub fn event(out: &mut Vec<u8>, seq: u64, e: &Event, engine: &Engine) {
                 .grid("price", tick, price.0)
                 .end();
         }
+        Event::OptionMarked { .. }
+        | Event::FundingRate { .. }
+        | Event::LiquidationStarted { .. }
+        | Event::LiquidationStep { .. }
+        | Event::Deleveraged { .. }
+        | Event::InsurancePaid { .. }
+        | Event::Liquidated { .. } => super::format_derivatives::event(out, seq, e, engine),
         Event::Error(err) => error(out, seq, &err.to_string()),
     }
 }

@@ -6,8 +6,10 @@
 
 mod fields;
 pub mod format;
+mod format_derivatives;
 mod host;
 pub mod parse;
+mod parse_derivatives;
 mod run;
 
 pub use run::{run, run_journaled, JournalOptions, Options, Summary};

@@ -2,13 +2,14 @@
 //! against the engine's instruments.
 
 use super::fields::{Dec, FieldError, Fields};
+use super::parse_derivatives;
 use rust_decimal::Decimal;
 use serde_json::Value;
 use tradestream_engine::Engine;
 use tradestream_model::decimal::{self, Grid};
 use tradestream_model::{
-    AccountId, Amount, Command, Controls, InstrumentId, InstrumentKind, InstrumentSpec, Margin,
-    NewOrder, OrderType, Price, PriceKind, Qty, SelfTradePrevention, Side, TimeInForce, Timestamp,
+    AccountId, Amount, Command, Controls, InstrumentId, InstrumentSpec, Margin, NewOrder,
+    OrderType, Price, PriceKind, Qty, SelfTradePrevention, Side, TimeInForce, Timestamp,
 };
 
 /// What a line asks for.
@@ -22,6 +23,10 @@ pub enum Input {
     Fees,
     /// An account's derivative positions.
     Positions(AccountId),
+    /// An account's margin, per settlement asset.
+    Margin(AccountId),
+    /// The insurance funds.
+    Insurance,
     /// Aggregated levels of a book.
     Book {
         /// Instrument.
@@ -62,7 +67,7 @@ pub fn parse_line(line: &[u8], engine: &Engine) -> Result<Input, FieldError> {
     let f = Fields(map);
     let op = f.str("op")?;
     let cmd = match op {
-        "instrument" => instrument(&f)?,
+        "instrument" => instrument(&f, engine)?,
         "deposit" => Command::Deposit {
             account: f.account()?,
             asset: f.name("asset")?,
@@ -135,7 +140,22 @@ pub fn parse_line(line: &[u8], engine: &Engine) -> Result<Input, FieldError> {
                 price: price_of(&f, engine, instrument)?,
             }
         }
+        "option_risk" => parse_derivatives::option_risk(&f, engine)?,
+        "vol" => parse_derivatives::vol(&f, engine)?,
+        "resolve" => Command::Resolve {
+            instrument: known_symbol(&f, engine)?,
+            yes: f.choice("outcome", &[("yes", true), ("no", false)], None)?,
+        },
+        "fund_premium" => Command::FundPremium {
+            instrument: known_symbol(&f, engine)?,
+        },
+        "insurance_deposit" => Command::InsuranceDeposit {
+            asset: f.name("asset")?,
+            amount: positive_amount(&f, "amount")?,
+        },
         "positions" => return Ok(Input::Positions(f.account()?)),
+        "margin" => return Ok(Input::Margin(f.account()?)),
+        "insurance" => return Ok(Input::Insurance),
         "balance" => return Ok(Input::Balance(f.account()?)),
         "fees" => return Ok(Input::Fees),
         "book" => {
@@ -153,11 +173,11 @@ fn symbol(f: &Fields, engine: &Engine) -> Result<Option<InstrumentId>, FieldErro
     Ok(engine.instrument_id(&f.name("symbol")?))
 }
 
-fn known_symbol(f: &Fields, engine: &Engine) -> Result<InstrumentId, FieldError> {
+pub(super) fn known_symbol(f: &Fields, engine: &Engine) -> Result<InstrumentId, FieldError> {
     symbol(f, engine)?.ok_or_else(|| "unknown symbol".to_string())
 }
 
-fn grid(f: &Fields, key: &str) -> Result<Grid, FieldError> {
+pub(super) fn grid(f: &Fields, key: &str) -> Result<Grid, FieldError> {
     match f.dec(key)? {
         Dec::Value(d) => Grid::new(d).map_err(|e| {
             format!("field `{key}` must be a positive decimal with at most 18 decimal places: {e}")
@@ -166,7 +186,7 @@ fn grid(f: &Fields, key: &str) -> Result<Grid, FieldError> {
     }
 }
 
-fn positive_amount(f: &Fields, key: &str) -> Result<Amount, FieldError> {
+pub(super) fn positive_amount(f: &Fields, key: &str) -> Result<Amount, FieldError> {
     let bad = || format!("field `{key}` must be a positive decimal with at most 18 decimal places");
     match f.dec(key)? {
         Dec::Value(d) if d > Decimal::ZERO => decimal::amount(d).map_err(|_| bad()),
@@ -189,7 +209,7 @@ fn price_of(f: &Fields, engine: &Engine, instrument: InstrumentId) -> Result<Pri
     Ok(price_on(tick, f.dec("price")?))
 }
 
-fn margin(f: &Fields) -> Result<Margin, FieldError> {
+pub(super) fn margin(f: &Fields) -> Result<Margin, FieldError> {
     Ok(Margin {
         initial_bps: f.int_in("initial_margin_bps", 0, 1_000_000)? as u32,
         maintenance_bps: f
@@ -198,36 +218,9 @@ fn margin(f: &Fields) -> Result<Margin, FieldError> {
     })
 }
 
-fn instrument(f: &Fields) -> Result<Command, FieldError> {
+fn instrument(f: &Fields, engine: &Engine) -> Result<Command, FieldError> {
     let symbol = f.name("symbol")?;
-    let kind = f.str("kind")?;
-    let kind = match kind {
-        "spot" => InstrumentKind::Spot,
-        "future" => InstrumentKind::DatedFuture {
-            expiry: Timestamp(f.int("expiry")?),
-            margin: margin(f)?,
-        },
-        "perpetual" => InstrumentKind::Perpetual {
-            funding_interval_ms: f.int_in("funding_interval_ms", 1, i64::MAX)?,
-            margin: margin(f)?,
-        },
-        "compute_future" => InstrumentKind::ComputeFuture {
-            expiry: Timestamp(f.int("expiry")?),
-            hours_per_contract: f.int_in("hours_per_contract", 1, u32::MAX as i64)? as u32,
-            margin: margin(f)?,
-        },
-        "option" | "binary" => {
-            return Err(format!(
-                "instrument kind `{kind}` does not trade yet; `spot`, `future`, `perpetual` and \
-                 `compute_future` do"
-            ))
-        }
-        _ => {
-            return Err(
-                "field `kind` must be `spot`, `future`, `perpetual` or `compute_future`".into(),
-            )
-        }
-    };
+    let kind = parse_derivatives::kind(f, engine)?;
     Ok(Command::AddInstrument(InstrumentSpec {
         symbol,
         kind,
@@ -290,6 +283,7 @@ fn new_order(f: &Fields, engine: &Engine) -> Result<Command, FieldError> {
         f.opt_int("expire")?;
     }
     let post_only = f.opt_bool("post_only")?.unwrap_or(false);
+    let reduce_only = f.opt_bool("reduce_only")?.unwrap_or(false);
     let stp = f.choice("stp", STPS, Some(SelfTradePrevention::None))?;
     let (tick, lot) = grids(engine, instrument);
     Ok(Command::New(NewOrder {
@@ -302,6 +296,7 @@ fn new_order(f: &Fields, engine: &Engine) -> Result<Command, FieldError> {
         qty: qty_on(lot, qty),
         tif,
         post_only,
+        reduce_only,
         stp,
     }))
 }
@@ -350,6 +345,7 @@ fn controls(f: &Fields, engine: &Engine) -> Result<Command, FieldError> {
             reference_price: exact("reference_price", tick)?.map(Price),
             max_qty: exact("max_qty", lot)?.map(Qty),
             max_notional,
+            max_position: exact("max_position", lot)?.map(Qty),
         },
     })
 }

@@ -3,6 +3,7 @@
 //! only once the journal has made the commands that caused it durable.
 
 use super::format;
+use super::format_derivatives;
 use super::host::Host;
 use super::parse::{parse_line, Input};
 use std::io::{self, BufRead, Write};
@@ -190,6 +191,8 @@ fn one_line<W: Write>(
         Ok(Input::Balance(account)) => format::balances(text, seq, account, engine),
         Ok(Input::Fees) => format::fees(text, seq, engine),
         Ok(Input::Positions(account)) => format::positions(text, seq, account, engine),
+        Ok(Input::Margin(account)) => format_derivatives::margin(text, seq, account, engine),
+        Ok(Input::Insurance) => format_derivatives::insurance(text, seq, engine),
         Ok(Input::Book { instrument, depth }) => format::book(text, seq, instrument, depth, engine),
     }
     Ok(())

@@ -195,8 +195,10 @@ fn future_margin_reject_and_settlement() {
     );
 }
 
+/// An option without its underlying, strike and expiry, a binary without its expiry, a future
+/// without or with a zero initial margin rate: each line is one error and lists nothing.
 #[test]
-fn options_and_binaries_and_unmargined_derivatives_are_errors() {
+fn incomplete_listings_and_unmargined_derivatives_are_errors() {
     check(
         &ls![
             r#"{"op":"instrument","symbol":"BTC-C","kind":"option","base":"BTC","quote":"USD","tick":"0.5","lot":"0.01"}"#,

@@ -153,6 +153,7 @@ impl Translator {
                         Tif::Ioc => tradestream_model::TimeInForce::Ioc,
                     },
                     post_only: false,
+                    reduce_only: false,
                     stp: SelfTradePrevention::None,
                 })
             }

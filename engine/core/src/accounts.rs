@@ -45,6 +45,9 @@ pub struct Account {
     pub open_orders: u32,
     /// Kill switch on: new orders and amends are rejected `kill_switch`.
     pub kill_switch: bool,
+    /// A liquidation left a deficit the insurance fund could not cover; it is not reported
+    /// again until the account trades or the fund can pay.
+    pub deficit: bool,
     /// Handles of open (and some closed) orders, in acceptance order.
     orders: Vec<Handle>,
     /// Derivative positions, in order of first trade; a closed position keeps its slot (qty 0)
@@ -145,6 +148,7 @@ impl Accounts {
             more: vec![Balance::default(); assets.saturating_sub(INLINE_ASSETS)],
             open_orders: 0,
             kill_switch: false,
+            deficit: false,
             orders: Vec::new(),
             positions: Vec::new(),
         });

@@ -45,6 +45,8 @@ pub struct Order {
     pub tif: TimeInForce,
     /// Post-only flag.
     pub post_only: bool,
+    /// Reduce-only (derivatives): amends that add quantity are checked against the position.
+    pub reduce_only: bool,
     /// Self-trade prevention of this order.
     pub stp: SelfTradePrevention,
     /// Sequencer time of acceptance.
@@ -69,6 +71,7 @@ impl Order {
             leaves: Qty(0),
             tif: TimeInForce::Gtc,
             post_only: false,
+            reduce_only: false,
             stp: SelfTradePrevention::None,
             entered: Timestamp(0),
             prev: NIL,

@@ -30,6 +30,13 @@ pub struct Engine {
     pub(crate) ids: ClientIds,
     /// The fee account, per asset.
     pub(crate) fees: Vec<Amount>,
+    /// The insurance fund, per asset.
+    pub(crate) insurance: Vec<Amount>,
+    /// Accounts whose derivative positions changed by trades in the current command: their
+    /// maintenance margin is checked when the command's matching is done.
+    pub(crate) touched: Vec<(u32, u32)>,
+    /// Reused by auto-deleveraging: (unrealized PnL, account index) of opposing positions.
+    pub(crate) ranking: Vec<(i128, u32)>,
     pub(crate) expiries: Expiries,
     /// Reused by mass cancels (pre-sized to the per-account limit).
     pub(crate) scratch_slots: Vec<u32>,
@@ -51,6 +58,9 @@ impl Engine {
             arena: Arena::with_capacity(config.capacity),
             ids: ClientIds::with_capacity(config.expected_client_ids),
             fees: Vec::new(),
+            insurance: Vec::new(),
+            touched: Vec::with_capacity(64),
+            ranking: Vec::new(),
             expiries: Expiries::with_capacity(config.capacity as usize),
             scratch_slots: Vec::with_capacity(
                 config.max_open_orders_per_account.min(1 << 20) as usize
@@ -135,6 +145,20 @@ impl Engine {
             Command::Settle { instrument, price } => {
                 self.settle_instrument(*instrument, *price, sink)
             }
+            Command::OptionRisk {
+                instrument,
+                vol_ppm,
+                mark,
+                values,
+            } => self.option_risk(*instrument, *vol_ppm, *mark, values, sink),
+            Command::Resolve { instrument, yes } => self.resolve(*instrument, *yes, sink),
+            Command::FundPremium { instrument } => self.fund_premium(*instrument, sink),
+            Command::InsuranceDeposit { asset, amount } => {
+                self.insurance_deposit(*asset, *amount, sink)
+            }
+        }
+        if !self.touched.is_empty() {
+            self.drain_touched(sink);
         }
     }
 

@@ -54,7 +54,11 @@ impl Engine {
                         put(&o.order_id.0.to_le_bytes());
                         put(&self.accounts.get(o.account).id.0.to_le_bytes());
                         put(o.id.as_bytes());
-                        put(&[0, o.post_only as u8, stp_code(o.stp)]);
+                        put(&[
+                            0,
+                            o.post_only as u8 | (o.reduce_only as u8) << 1,
+                            stp_code(o.stp),
+                        ]);
                         put(&o.price.0.to_le_bytes());
                         put(&o.qty.0.to_le_bytes());
                         put(&o.leaves.0.to_le_bytes());
@@ -131,6 +135,40 @@ impl Engine {
                     put(&p.instrument.to_le_bytes());
                     put(&p.qty.to_le_bytes());
                     put(&p.entry.0.to_le_bytes());
+                }
+            }
+        }
+        // Derivative risk state (insurance funds, position limits, perpetual basis and premium
+        // samples, option risk arrays), only once any is set.
+        let risky = |i: &crate::instruments::Instrument| {
+            i.controls.max_position.is_some()
+                || i.basis != 0
+                || i.premium_count != 0
+                || i.last_funding.is_some()
+                || i.risk.is_some()
+        };
+        let deficits = self.accounts.iter().filter(|a| a.deficit).count() as u32;
+        if self.insurance.iter().any(|f| f.0 != 0)
+            || self.instruments.iter().any(risky)
+            || deficits > 0
+        {
+            put(b"risk");
+            put(&deficits.to_le_bytes());
+            for a in self.accounts.iter().filter(|a| a.deficit) {
+                put(&a.id.0.to_le_bytes());
+            }
+            for f in &self.insurance {
+                put(&f.0.to_le_bytes());
+            }
+            for i in &self.instruments {
+                put(&i.controls.max_position.map_or(-1, |q| q.0).to_le_bytes());
+                put(&i.basis.to_le_bytes());
+                put(&i.premium_sum.to_le_bytes());
+                put(&i.premium_count.to_le_bytes());
+                put(&i.last_funding.map_or(i64::MIN, |t| t.0).to_le_bytes());
+                put(&i.vol_ppm.to_le_bytes());
+                for v in i.risk.iter().flatten() {
+                    put(&v.to_le_bytes());
                 }
             }
         }

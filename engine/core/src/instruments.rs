@@ -1,6 +1,6 @@
 //! Listed instruments and their derived scales.
 
-use tradestream_model::{Amount, AssetId, Controls, InstrumentSpec, Price};
+use tradestream_model::{Amount, AssetId, Controls, InstrumentSpec, Price, RiskArray, Timestamp};
 use tradestream_risk::PriceBand;
 
 /// A listed instrument.
@@ -32,14 +32,33 @@ pub struct Instrument {
     pub settled: bool,
     /// Trading halted: new orders and amends are rejected `instrument_halted`.
     pub halted: bool,
+    /// Perpetuals: the smoothed basis (mark minus index) in ticks.
+    pub basis: i64,
+    /// Perpetuals: the sum of premium samples `(mark - index) / index` in parts per million
+    /// since the last premium-index funding, and their count.
+    pub premium_sum: i64,
+    /// Number of premium samples in `premium_sum`.
+    pub premium_count: u32,
+    /// Perpetuals: when the last premium-index funding was paid.
+    pub last_funding: Option<Timestamp>,
+    /// Options: the journaled risk array (values in ticks per scenario).
+    pub risk: Option<RiskArray>,
+    /// Options: the volatility the risk array was priced at, parts per million.
+    pub vol_ppm: u32,
+    /// Binaries: ticks in one unit of the quote asset (the price of a `yes`); 0 otherwise.
+    pub unit: i64,
 }
 
 impl Instrument {
-    /// The price band in force: configured width around the last trade, or around the configured
-    /// reference price before the first trade.
+    /// The price band in force: configured width around the mark (derivatives with a mark),
+    /// else the last trade, else the configured reference price.
     pub fn band(&self) -> Option<PriceBand> {
         let bps = self.controls.price_band_bps?;
-        let reference = self.last_trade.or(self.controls.reference_price)?;
+        let reference = self
+            .mark
+            .filter(|_| self.derivative)
+            .or(self.last_trade)
+            .or(self.controls.reference_price)?;
         Some(PriceBand::around(reference, bps))
     }
 }

@@ -28,6 +28,8 @@ pub(crate) struct Taker {
     pub banded: bool,
     /// Self-trade prevention.
     pub stp: SelfTradePrevention,
+    /// Pays the taker fee (liquidation orders do not).
+    pub pays_fee: bool,
 }
 
 /// Why matching stopped.
@@ -140,7 +142,7 @@ impl Engine {
             let taker_pays = Payer {
                 account: t.account,
                 held_at: (!t.market).then_some(t.limit),
-                fee_bps: taker_bps,
+                fee_bps: if t.pays_fee { taker_bps } else { 0 },
             };
             let (buyer, seller) = match t.side {
                 Side::Buy => (taker_pays, maker_pays),

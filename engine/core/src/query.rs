@@ -207,7 +207,10 @@ impl Engine {
     /// most every resting order (a trade and a fill, or a self-trade cancel, each), plus its own
     /// accepted and final event; a time command, mass cancel, disconnect or kill switch at most
     /// one event per open order (plus the kill switch's own).
-    /// A sink pre-sized to this never grows.
+    /// A sink pre-sized to this never grows on the order path. Liquidations are the exception:
+    /// a mark change that liquidates many accounts emits several events per account (start,
+    /// cancels, steps with their trades, deleveraging, insurance, end), so a sink may grow
+    /// during such a cascade (an event rare enough to pay for its allocation).
     pub fn max_events_per_command(&self) -> usize {
         2 * self.config.capacity as usize + 2
     }

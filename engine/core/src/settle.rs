@@ -94,6 +94,7 @@ impl Engine {
             let realized = trade_position(acct.position_mut(inst), delta, price, qptl);
             acct.balance_mut(quote).available += realized - fee;
             self.add_fee(quote, fee);
+            self.touch(payer.account, quote);
         }
     }
 

@@ -7,7 +7,11 @@
 //! Versions: 1 had no halt or kill-switch flags; 2 adds them (one byte after each instrument's
 //! last trade, one after each account's balances); 3 adds each instrument's index and mark
 //! prices and settled flag after its halt byte, and each account's derivative positions after
-//! its kill-switch byte (count, then instrument, signed lots, entry notional). A snapshot of another version is refused
+//! its kill-switch byte (count, then instrument, signed lots, entry notional); 4 adds each asset's
+//! insurance fund after its fee balance and, after each instrument's settled flag, its position
+//! limit, perpetual basis, premium samples and last funding time, and option volatility and risk
+//! array; and each account's kill-switch byte carries the deficit flag in bit 1. A snapshot of
+//! another version is refused
 //! ([`CodecError::SnapshotVersion`]); the journal alone always recovers the state.
 
 use crate::arena::{Handle, Order, NIL};
@@ -22,7 +26,7 @@ use tradestream_model::{
 };
 
 /// Version of the snapshot layout.
-pub const SNAPSHOT_VERSION: u8 = 3;
+pub const SNAPSHOT_VERSION: u8 = 4;
 
 fn bad(field: &'static str, value: u64) -> CodecError {
     CodecError::Invalid { field, value }
@@ -46,7 +50,8 @@ impl Engine {
         for (i, name) in self.assets.names().iter().enumerate() {
             w.str(name)
                 .i128(self.assets.supply(AssetId(i as u32)).0)
-                .i128(self.fees[i].0);
+                .i128(self.fees[i].0)
+                .i128(self.insurance[i].0);
         }
         w.u32(self.instruments.len() as u32);
         let mut spec = Vec::new();
@@ -81,6 +86,21 @@ impl Engine {
                 w.i64(v.0);
             });
             w.u8(inst.settled as u8);
+            w.opt(k.max_position, |w, v| {
+                w.i64(v.0);
+            });
+            w.i64(inst.basis)
+                .i64(inst.premium_sum)
+                .u32(inst.premium_count);
+            w.opt(inst.last_funding, |w, v| {
+                w.i64(v.0);
+            });
+            w.u32(inst.vol_ppm);
+            w.opt(inst.risk, |w, values| {
+                for v in values {
+                    w.i64(v);
+                }
+            });
         }
         let accounts: Vec<_> = self.accounts.iter().collect();
         w.u32(accounts.len() as u32);
@@ -90,7 +110,7 @@ impl Engine {
                 let b = a.balance(AssetId(asset as u32));
                 w.i128(b.available.0).i128(b.held.0);
             }
-            w.u8(a.kill_switch as u8);
+            w.u8(a.kill_switch as u8 | (a.deficit as u8) << 1);
             w.u32(a.positions.len() as u32);
             for p in &a.positions {
                 w.u32(p.instrument).i64(p.qty).i128(p.entry.0);
@@ -160,6 +180,7 @@ impl Engine {
             }
             e.assets.add_supply(id, Amount(r.i128()?));
             e.fees.push(Amount(r.i128()?));
+            e.insurance.push(Amount(r.i128()?));
         }
         for i in 0..r.u32()? {
             let len = r.u32()? as usize;
@@ -178,17 +199,30 @@ impl Engine {
                 .tick
                 .product_amount(spec.lot)
                 .map_err(|_| bad("instrument grid", i as u64))?;
-            let controls = Controls {
+            let mut controls = Controls {
                 price_band_bps: r.opt("band", |r| r.u32())?,
                 reference_price: r.opt("reference", |r| r.i64().map(Price))?,
                 max_qty: r.opt("max qty", |r| r.i64().map(Qty))?,
                 max_notional: r.opt("max notional", |r| r.i128().map(Amount))?,
+                max_position: None,
             };
             let last_trade = r.opt("last trade", |r| r.i64().map(Price))?;
             let halted = read_flag(&mut r, "halted")?;
             let index = r.opt("index", |r| r.i64().map(Price))?;
             let mark = r.opt("mark", |r| r.i64().map(Price))?;
             let settled = read_flag(&mut r, "settled")?;
+            controls.max_position = r.opt("max position", |r| r.i64().map(Qty))?;
+            let (basis, premium_sum, premium_count) = (r.i64()?, r.i64()?, r.u32()?);
+            let last_funding = r.opt("last funding", |r| r.i64().map(Timestamp))?;
+            let vol_ppm = r.u32()?;
+            let risk = r.opt("risk", |r| {
+                let mut values = [0i64; tradestream_model::RISK_SCENARIOS];
+                for v in &mut values {
+                    *v = r.i64()?;
+                }
+                Ok(values)
+            })?;
+            let unit = crate::handlers::unit_of(&spec).map_err(|_| bad("unit", i as u64))?;
             e.symbols
                 .insert(spec.symbol, tradestream_model::InstrumentId(i));
             e.instruments.push(Instrument {
@@ -199,11 +233,18 @@ impl Engine {
                 base_per_lot: spec.lot.as_amount(),
                 controls,
                 last_trade,
-                derivative: spec.kind != tradestream_model::InstrumentKind::Spot,
+                derivative: spec.kind.is_derivative(),
                 index,
                 mark,
                 settled,
                 halted,
+                basis,
+                premium_sum,
+                premium_count,
+                last_funding,
+                risk,
+                vol_ppm,
+                unit,
             });
             e.books.push(Book::new(config.levels_per_side));
         }
@@ -220,7 +261,12 @@ impl Engine {
                 b.available = Amount(r.i128()?);
                 b.held = Amount(r.i128()?);
             }
-            e.accounts.get_mut(idx).kill_switch = read_flag(&mut r, "kill switch")?;
+            let flags = r.u8()?;
+            if flags > 3 {
+                return Err(bad("account flags", flags as u64));
+            }
+            e.accounts.get_mut(idx).kill_switch = flags & 1 != 0;
+            e.accounts.get_mut(idx).deficit = flags & 2 != 0;
             for _ in 0..r.u32()? {
                 let instrument = r.u32()?;
                 if instrument as usize >= e.instruments.len()
@@ -304,7 +350,9 @@ fn write_order(w: &mut Writer, o: &Order) {
             w.i64(t);
         },
     );
-    w.u8(o.post_only as u8).u8(o.stp as u8).i64(o.entered.0);
+    w.u8(o.post_only as u8 | (o.reduce_only as u8) << 1)
+        .u8(o.stp as u8)
+        .i64(o.entered.0);
 }
 
 fn read_order(r: &mut Reader, accounts: u32, instruments: u32) -> Result<Order, CodecError> {
@@ -324,7 +372,8 @@ fn read_order(r: &mut Reader, accounts: u32, instruments: u32) -> Result<Order, 
     let tif = r
         .opt("expire", |r| r.i64())?
         .map_or(TimeInForce::Gtc, |t| TimeInForce::Gtd(Timestamp(t)));
-    let post_only = r.u8()? == 1;
+    let flags = r.u8()?;
+    let (post_only, reduce_only) = (flags & 1 != 0, flags & 2 != 0);
     let stp = match r.u8()? {
         0 => SelfTradePrevention::None,
         1 => SelfTradePrevention::CancelTaker,
@@ -343,6 +392,7 @@ fn read_order(r: &mut Reader, accounts: u32, instruments: u32) -> Result<Order, 
         leaves,
         tif,
         post_only,
+        reduce_only,
         stp,
         entered: Timestamp(r.i64()?),
         prev: NIL,

@@ -50,6 +50,8 @@ fn perp() -> InstrumentKind {
     InstrumentKind::Perpetual {
         funding_interval_ms: 8 * 3_600_000,
         margin: MARGIN,
+        basis_smoothing_ppm: 0,
+        funding_cap_ppm: 0,
     }
 }
 
@@ -81,6 +83,7 @@ fn order(account: u64, id: &str, side: Side, price: i64, qty: i64) -> Command {
         qty: Qty(qty),
         tif: TimeInForce::Gtc,
         post_only: false,
+        reduce_only: false,
         stp: SelfTradePrevention::None,
     })
 }
@@ -116,7 +119,7 @@ fn position(e: &Engine, account: u64) -> (i64, Amount) {
 }
 
 #[test]
-fn futures_and_perpetuals_list_options_and_binaries_do_not() {
+fn every_kind_lists_with_its_checks() {
     let mut e = engine();
     let future = InstrumentKind::DatedFuture {
         expiry: Timestamp(1_000),
@@ -140,25 +143,36 @@ fn futures_and_perpetuals_list_options_and_binaries_do_not() {
     );
     assert!(run(&mut e, Command::AddInstrument(spec("BTC-F", future))).is_empty());
     assert!(run(&mut e, Command::AddInstrument(spec("GPU-F", compute))).is_empty());
-    let option = InstrumentKind::Option {
-        underlying: PERP,
+    let option = |underlying| InstrumentKind::Option {
+        underlying,
         right: OptionRight::Call,
         strike: Price(100),
         expiry: Timestamp(1_000),
+        margin: MARGIN,
     };
+    // The underlying must be a listed future or perpetual in the same settlement asset.
+    assert_eq!(
+        run(
+            &mut e,
+            Command::AddInstrument(spec("BTC-C", option(InstrumentId(9))))
+        ),
+        vec![Event::Error(EngineError::BadUnderlying)]
+    );
+    assert!(run(&mut e, Command::AddInstrument(spec("BTC-C", option(PERP)))).is_empty());
     let binary = InstrumentKind::Binary {
         expiry: Timestamp(1_000),
     };
+    // Tick 0.5 divides 1: a `yes` is 2 ticks. Tick 0.3 does not.
+    assert!(run(&mut e, Command::AddInstrument(spec("BTC-B", binary))).is_empty());
+    let mut odd = spec("BTC-B3", binary);
+    odd.tick = Grid::new(decimal::parse("0.3").unwrap()).unwrap();
     assert_eq!(
-        run(&mut e, Command::AddInstrument(spec("BTC-C", option))),
-        vec![Event::Error(EngineError::UnsupportedKind("option"))]
-    );
-    assert_eq!(
-        run(&mut e, Command::AddInstrument(spec("BTC-B", binary))),
-        vec![Event::Error(EngineError::UnsupportedKind("binary"))]
+        run(&mut e, Command::AddInstrument(odd)),
+        vec![Event::Error(EngineError::BadUnit)]
     );
     assert!(e.instrument(InstrumentId(2)).unwrap().derivative);
-    assert!(e.instrument(InstrumentId(3)).is_none());
+    assert_eq!(e.instrument(InstrumentId(4)).unwrap().unit, 2);
+    assert!(e.instrument(InstrumentId(5)).is_none());
 }
 
 /// Open, partial close, flip, by hand. One tick-lot is 0.5 x 0.01 = 0.005 USD.

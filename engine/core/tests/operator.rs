@@ -41,6 +41,7 @@ fn order(account: u64, id: &str, side: Side, price: i64, qty: i64, tif: TimeInFo
         qty: Qty(qty),
         tif,
         post_only: false,
+        reduce_only: false,
         stp: SelfTradePrevention::None,
     })
 }
@@ -515,19 +516,19 @@ fn a_snapshot_of_the_previous_layout_is_refused_by_version() {
     let mut bytes = Vec::new();
     e.write_snapshot(&mut bytes);
     assert_eq!(bytes[0], tradestream_engine::SNAPSHOT_VERSION);
-    assert_eq!(tradestream_engine::SNAPSHOT_VERSION, 3);
-    bytes[0] = 2;
+    assert_eq!(tradestream_engine::SNAPSHOT_VERSION, 4);
+    bytes[0] = 3;
     let err = Engine::from_snapshot(&bytes).err().expect("refused");
     assert_eq!(
         err,
         CodecError::SnapshotVersion {
-            found: 2,
-            supported: 3,
+            found: 3,
+            supported: 4,
         }
     );
     let text = err.to_string();
     assert!(
-        text.contains("version 2") && text.contains("version 3"),
+        text.contains("version 3") && text.contains("version 4"),
         "{text}"
     );
 }

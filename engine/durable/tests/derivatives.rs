@@ -1,6 +1,9 @@
-//! Derivative commands through the journal: listings of a perpetual and a dated future, trading
-//! (positions, realized PnL, margin rejects), oracle prices, funding and settlement; a live run,
-//! `replay --verify` and recovery reproduce the plain engine's events and state hash.
+//! Derivative commands through the journal: listings of a perpetual (with a smoothed-basis mark),
+//! a dated future, a call option and a binary; trading (positions, realized PnL, margin rejects,
+//! reduce-only orders, position limits), oracle prices and price shocks that liquidate accounts
+//! (IOC steps, deleveraging, the insurance fund), option risk arrays, explicit and premium-index
+//! funding, settlement and resolution; a live run, `replay --verify` and recovery reproduce the
+//! plain engine's events and state hash.
 
 mod support;
 
@@ -30,7 +33,7 @@ fn stream(seed: u64, n: usize) -> Vec<Stamped> {
         kind,
         base: name("BTC"),
         quote: name("USD"),
-        tick: g("0.5"),
+        tick: g(if symbol == "YES" { "0.01" } else { "0.5" }),
         lot: g("0.01"),
         maker_fee_bps: -1,
         taker_fee_bps: 4,
@@ -43,6 +46,8 @@ fn stream(seed: u64, n: usize) -> Vec<Stamped> {
                 InstrumentKind::Perpetual {
                     funding_interval_ms: 1,
                     margin,
+                    basis_smoothing_ppm: 250_000,
+                    funding_cap_ppm: 2_000,
                 },
             )),
             t,
@@ -55,6 +60,49 @@ fn stream(seed: u64, n: usize) -> Vec<Stamped> {
                     margin,
                 },
             )),
+            t,
+        ),
+        (
+            Command::AddInstrument(spec(
+                "CALL",
+                InstrumentKind::Option {
+                    underlying: InstrumentId(0),
+                    right: tradestream_model::OptionRight::Call,
+                    strike: Price(1_000),
+                    expiry: Timestamp(10),
+                    margin: Margin {
+                        initial_bps: 10_000,
+                        maintenance_bps: 7_000,
+                    },
+                },
+            )),
+            t,
+        ),
+        (
+            Command::AddInstrument(spec(
+                "YES",
+                InstrumentKind::Binary {
+                    expiry: Timestamp(10),
+                },
+            )),
+            t,
+        ),
+        (
+            Command::InsuranceDeposit {
+                asset: name("USD"),
+                amount: decimal::amount(decimal::parse("50").unwrap()).unwrap(),
+            },
+            t,
+        ),
+        (
+            Command::SetControls {
+                instrument: InstrumentId(0),
+                controls: tradestream_model::Controls {
+                    max_qty: Some(Qty(150)),
+                    max_position: Some(Qty(600)),
+                    ..Default::default()
+                },
+            },
             t,
         ),
     ];
@@ -71,24 +119,62 @@ fn stream(seed: u64, n: usize) -> Vec<Stamped> {
     }
     let mut rng = SimRng::new(seed);
     for k in 0..n {
-        let inst = InstrumentId(rng.below(2) as u32);
-        let cmd = match rng.below(20) {
+        let inst = InstrumentId(rng.below(4) as u32);
+        // Prices in each instrument's ticks: futures around 1000, the call around 40, the binary
+        // between 1 and 99 (tick 0.01).
+        let (low, span) = match inst.0 {
+            0 | 1 => (950, 100),
+            2 => (20, 40),
+            _ => (1, 99),
+        };
+        let cmd = match rng.below(24) {
             0 => Command::SetPrice {
-                instrument: inst,
+                instrument: InstrumentId(rng.below(2) as u32),
                 kind: if rng.chance(1, 2) {
                     PriceKind::Mark
                 } else {
                     PriceKind::Index
                 },
-                price: Price(900 + rng.below(200) as i64),
+                // Now and then a shock far outside the trading range.
+                price: Price(if rng.chance(1, 6) {
+                    600 + rng.below(800) as i64
+                } else {
+                    900 + rng.below(200) as i64
+                }),
             },
             1 => Command::Fund {
-                instrument: inst,
+                instrument: InstrumentId(0),
                 rate_ppm: rng.below(2001) as i64 - 1000,
             },
-            2 if k > n / 2 && rng.chance(1, 10) => Command::Settle {
-                instrument: inst,
-                price: Price(900 + rng.below(200) as i64),
+            2 => Command::FundPremium {
+                instrument: InstrumentId(0),
+            },
+            3 => {
+                let mark = 10 + rng.below(60) as i64;
+                let mut values = [0i64; tradestream_model::RISK_SCENARIOS];
+                for (s, v) in values.iter_mut().enumerate() {
+                    let m = s as i64 / 2 - 3;
+                    *v = (mark + 12 * m + if s % 2 == 0 { 4 } else { -4 }).max(0);
+                }
+                Command::OptionRisk {
+                    instrument: InstrumentId(2),
+                    vol_ppm: 500_000 + rng.below(400_000) as u32,
+                    mark: Price(mark),
+                    values,
+                }
+            }
+            4 => Command::Time {
+                ts: Timestamp(k as i64),
+            },
+            5 if k > n / 2 && rng.chance(1, 10) => match inst.0 {
+                3 => Command::Resolve {
+                    instrument: inst,
+                    yes: rng.chance(1, 2),
+                },
+                _ => Command::Settle {
+                    instrument: inst,
+                    price: Price(900 + rng.below(200) as i64),
+                },
             },
             _ => Command::New(NewOrder {
                 account: AccountId(rng.below(8)),
@@ -104,21 +190,26 @@ fn stream(seed: u64, n: usize) -> Vec<Stamped> {
                 } else {
                     OrderType::Limit
                 },
-                price: Price(950 + rng.below(100) as i64),
+                price: Price(low + rng.below(span) as i64),
                 qty: Qty(1 + rng.below(300) as i64),
-                tif: TimeInForce::Gtc,
+                tif: if rng.chance(1, 5) {
+                    TimeInForce::Ioc
+                } else {
+                    TimeInForce::Gtc
+                },
                 post_only: false,
+                reduce_only: rng.chance(1, 8),
                 stp: SelfTradePrevention::None,
             }),
         };
-        out.push((cmd, t));
+        out.push((cmd, Timestamp(k as i64)));
     }
     out
 }
 
 #[test]
 fn derivative_commands_journal_replay_and_recover_to_the_same_state() {
-    let mut seen = [0usize; 4];
+    let mut seen = [0usize; 10];
     for seed in 1..6u64 {
         let cmds = stream(seed, 600);
         let config = durable_config(8192, 64, FsyncPolicy::Always, [0, 50][seed as usize % 2], 2);
@@ -129,6 +220,12 @@ fn derivative_commands_journal_replay_and_recover_to_the_same_state() {
                 Event::FundingPaid { .. } => seen[1] += 1,
                 Event::PositionSettled { .. } => seen[2] += 1,
                 Event::PriceSet { .. } => seen[3] += 1,
+                Event::OptionMarked { .. } => seen[4] += 1,
+                Event::FundingRate { .. } => seen[5] += 1,
+                Event::LiquidationStarted { .. } => seen[6] += 1,
+                Event::LiquidationStep { .. } => seen[7] += 1,
+                Event::InsurancePaid { .. } | Event::Deleveraged { .. } => seen[8] += 1,
+                Event::Settled { .. } => seen[9] += 1,
                 _ => {}
             }
         }

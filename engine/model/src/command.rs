@@ -54,6 +54,9 @@ pub struct NewOrder {
     pub tif: TimeInForce,
     /// Reject instead of trading on arrival.
     pub post_only: bool,
+    /// Derivatives: only ever reduce the position (rejected `reduce_only` when the order, with
+    /// the account's other open orders on its side, could increase or flip it).
+    pub reduce_only: bool,
     /// Self-trade prevention.
     pub stp: SelfTradePrevention,
 }
@@ -69,6 +72,9 @@ pub struct Controls {
     pub max_qty: Option<Qty>,
     /// Largest limit order notional in the quote asset.
     pub max_notional: Option<Amount>,
+    /// Derivatives: the largest absolute position an account may reach, counting its open
+    /// orders on the order's side as filled.
+    pub max_position: Option<Qty>,
 }
 
 /// A sequenced input of the engine.
@@ -188,12 +194,46 @@ pub enum Command {
         /// Rate in parts per million of notional at mark.
         rate_ppm: i64,
     },
-    /// Settle a dated or compute future at `price`: cancel its orders, close every position.
+    /// Settle a dated future, compute future or option at `price` (options: the underlying's
+    /// settlement price; positions close at the payoff): cancel its orders, close every position.
     Settle {
         /// Instrument.
         instrument: InstrumentId,
         /// Positive settlement price in ticks.
         price: Price,
+    },
+    /// An option's mark and risk array, priced outside the engine (Black-76 from the journaled
+    /// volatility) and entering as a journaled input.
+    OptionRisk {
+        /// An option.
+        instrument: InstrumentId,
+        /// The volatility the pricer used, parts per million (recorded for audit).
+        vol_ppm: u32,
+        /// Mark price in ticks (zero allowed).
+        mark: Price,
+        /// Values in ticks in each scenario.
+        values: crate::RiskArray,
+    },
+    /// Resolve a binary contract: settle every position at 1 (`yes`) or 0.
+    Resolve {
+        /// A binary.
+        instrument: InstrumentId,
+        /// The outcome.
+        yes: bool,
+    },
+    /// Perpetual funding at the premium index: the mean of `(mark - index) / index` over the
+    /// prices set since the previous funding, clamped, in parts per million.
+    FundPremium {
+        /// A perpetual with index and mark.
+        instrument: InstrumentId,
+    },
+    /// Pay into the insurance fund of a settlement asset (it covers liquidation losses beyond an
+    /// account's equity).
+    InsuranceDeposit {
+        /// Asset.
+        asset: ShortName,
+        /// Positive amount.
+        amount: Amount,
     },
 }
 

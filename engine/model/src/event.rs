@@ -1,8 +1,8 @@
 //! Events: what the engine reports, in the order it reports them.
 
 use crate::{
-    AccountId, ClientOrderId, InstrumentId, OrderId, OrderType, Price, Qty, Side, Timestamp,
-    TradeId,
+    AccountId, AssetId, ClientOrderId, InstrumentId, OrderId, OrderType, Price, Qty, Side,
+    Timestamp, TradeId,
 };
 use thiserror::Error;
 
@@ -40,6 +40,10 @@ pub enum RejectReason {
     PostOnlyWouldCross,
     /// A fill-or-kill order cannot fill in full at once.
     FokUnfilled,
+    /// A reduce-only order could increase or flip the position.
+    ReduceOnly,
+    /// The order could take the position beyond the instrument's limit.
+    PositionLimit,
     /// The account cannot hold or pay what the request needs.
     InsufficientBalance,
     /// A derivative order: the account's equity in the settlement asset would not cover the
@@ -66,6 +70,8 @@ impl RejectReason {
             RejectReason::EngineCapacity => "engine_capacity",
             RejectReason::PostOnlyWouldCross => "post_only_would_cross",
             RejectReason::FokUnfilled => "fok_unfilled",
+            RejectReason::ReduceOnly => "reduce_only",
+            RejectReason::PositionLimit => "position_limit",
             RejectReason::InsufficientBalance => "insufficient_balance",
             RejectReason::InsufficientMargin => "insufficient_margin",
         }
@@ -93,6 +99,8 @@ pub enum CancelReason {
     Disconnect,
     /// The instrument was settled.
     Settled,
+    /// The account is being liquidated.
+    Liquidation,
 }
 
 impl CancelReason {
@@ -108,6 +116,7 @@ impl CancelReason {
             CancelReason::KillSwitch => "kill_switch",
             CancelReason::Disconnect => "disconnect",
             CancelReason::Settled => "settled",
+            CancelReason::Liquidation => "liquidation",
         }
     }
 }
@@ -129,9 +138,6 @@ pub enum EngineError {
     /// Base and quote are the same asset.
     #[error("base and quote must be different assets")]
     SameBaseQuote,
-    /// The kind is modelled but does not trade yet (options and binaries).
-    #[error("instrument kind {0} does not trade yet; spot, futures and perpetuals do")]
-    UnsupportedKind(&'static str),
     /// `tick x lot` is finer than 10^-18 or too large.
     #[error("tick x lot must be a multiple of 10^-18 and fit 128 bits")]
     BadGrid,
@@ -154,6 +160,24 @@ pub enum EngineError {
     /// The instrument is already settled.
     #[error("instrument id {0} is already settled")]
     AlreadySettled(u32),
+    /// Premium-index funding before the funding interval has passed.
+    #[error("instrument id {0}: the funding interval has not passed since the last funding")]
+    FundingTooEarly(u32),
+    /// Premium-index funding needs both an index and a mark.
+    #[error("instrument id {0} has no index price")]
+    NoIndex(u32),
+    /// An option mark or risk array value that is negative.
+    #[error("option marks and risk array values must not be negative")]
+    BadRisk,
+    /// An amount that is not positive.
+    #[error("amount must be positive")]
+    BadAmount,
+    /// A binary whose tick does not divide one unit of the quote asset.
+    #[error("a binary's tick must divide 1")]
+    BadUnit,
+    /// An option whose underlying is not a listed future or perpetual with the same quote asset.
+    #[error("an option's underlying must be a listed future or perpetual with the same quote")]
+    BadUnderlying,
     /// A halt or fee change names an instrument id that is not listed.
     #[error("instrument id {0} is not listed")]
     UnknownInstrument(u32),
@@ -301,6 +325,82 @@ pub enum Event {
         qty: i64,
         /// Realized PnL booked, settlement units of 10^-18.
         pnl: crate::Amount,
+    },
+    /// An option's mark and risk array were set.
+    OptionMarked {
+        /// Instrument.
+        instrument: InstrumentId,
+        /// Volatility used, parts per million.
+        vol_ppm: u32,
+        /// Mark in ticks.
+        mark: Price,
+    },
+    /// The premium-index funding rate applied (before the `FundingPaid` events it causes).
+    FundingRate {
+        /// Instrument.
+        instrument: InstrumentId,
+        /// Rate in parts per million of notional at mark.
+        rate_ppm: i64,
+    },
+    /// An account's equity at the mark fell below its maintenance margin; its liquidation
+    /// follows (cancels, IOC steps, deleveraging, insurance) and ends with `Liquidated`.
+    LiquidationStarted {
+        /// Account.
+        account: AccountId,
+        /// Settlement asset.
+        asset: AssetId,
+        /// Equity at the mark, units of 10^-18.
+        equity: crate::Amount,
+        /// Maintenance margin, units of 10^-18.
+        maintenance: crate::Amount,
+    },
+    /// One liquidation step: an IOC order closing part of a position against the book (its
+    /// trades precede this event; the taker id is `liquidation`).
+    LiquidationStep {
+        /// Account.
+        account: AccountId,
+        /// Instrument.
+        instrument: InstrumentId,
+        /// Side of the IOC order.
+        side: Side,
+        /// Quantity sent.
+        qty: Qty,
+        /// Limit price.
+        limit: Price,
+        /// Quantity filled.
+        filled: Qty,
+    },
+    /// Auto-deleveraging: part of the liquidated account's position closed against an opposing
+    /// position, most profitable first.
+    Deleveraged {
+        /// Liquidated account.
+        account: AccountId,
+        /// Counterparty whose position was reduced.
+        counterparty: AccountId,
+        /// Instrument.
+        instrument: InstrumentId,
+        /// Lots closed (of the liquidated account's position, signed like it).
+        qty: i64,
+        /// Price.
+        price: Price,
+    },
+    /// The insurance fund covered a liquidated account's negative balance.
+    InsurancePaid {
+        /// Account.
+        account: AccountId,
+        /// Settlement asset.
+        asset: AssetId,
+        /// Amount paid, units of 10^-18.
+        amount: crate::Amount,
+    },
+    /// A liquidation finished: the account's positions in the asset are closed.
+    Liquidated {
+        /// Account.
+        account: AccountId,
+        /// Settlement asset.
+        asset: AssetId,
+        /// Balance afterwards, units of 10^-18 (never negative unless the fund ran dry).
+        balance: crate::Amount,
     },
     /// An instrument was settled at `price`; it accepts no more orders.
     Settled {

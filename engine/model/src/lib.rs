@@ -19,7 +19,7 @@ pub mod units;
 pub use command::{Command, Controls, InstrumentSpec, NewOrder, PriceKind};
 pub use event::{CancelReason, EngineError, Event, RejectReason};
 pub use ids::{AccountId, AssetId, InstrumentId, OrderId, Timestamp, TradeId};
-pub use instrument::{InstrumentKind, Margin, OptionRight};
+pub use instrument::{InstrumentKind, Margin, OptionRight, RiskArray, RISK_SCENARIOS};
 pub use name::{ClientOrderId, NameError, ShortName};
 pub use order::{OrderType, SelfTradePrevention, Side, TimeInForce};
 pub use units::{Amount, Price, Qty, UnitError, AMOUNT_DECIMALS, AMOUNT_SCALE};

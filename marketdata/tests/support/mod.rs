@@ -86,6 +86,7 @@ pub fn limit(account: u64, inst: u32, id: &str, side: Side, price: i64, qty: i64
         qty: Qty(qty),
         tif: TimeInForce::Gtc,
         post_only: false,
+        reduce_only: false,
         stp: SelfTradePrevention::None,
     }
 }
@@ -289,6 +290,7 @@ impl Renderer {
                         _ => TimeInForce::Gtc,
                     },
                     post_only,
+                    reduce_only: false,
                     stp: match stp {
                         1 => SelfTradePrevention::CancelTaker,
                         2 => SelfTradePrevention::CancelMaker,

@@ -57,7 +57,8 @@ impl Engine {
         let (inst, acct, slot) = self.find_open(account, instrument, id)?;
         let o = self.arena.get(slot);
         let new_price = price.unwrap_or(o.price);
-        if !new_price.is_valid() {
+        let unit = self.instruments[inst as usize].unit;
+        if !new_price.is_valid() || (unit > 0 && new_price.0 >= unit) {
             return Err(RejectReason::InvalidPrice);
         }
         let filled = o.qty.0 - o.leaves.0;
@@ -79,6 +80,15 @@ impl Engine {
                 new_qty,
                 notional,
             )?;
+        }
+        if new_qty > o.qty && (o.reduce_only || i.controls.max_position.is_some()) {
+            let sized = super::new_order::Sized {
+                side: o.side,
+                qty: leaves,
+                reduce_only: o.reduce_only,
+                replaces: slot,
+            };
+            self.check_position(inst, Some(acct), sized)?;
         }
         let crosses = new_price != o.price && self.crosses(inst, o.side, new_price);
         if crosses && o.post_only {
@@ -168,6 +178,7 @@ impl Engine {
             market: false,
             banded: false,
             stp: o.stp,
+            pays_fee: true,
         };
         let stop = self.match_taker(p.inst, &mut taker, sink);
         self.arena.get_mut(p.slot).leaves = taker.remaining;

@@ -21,7 +21,7 @@ impl Engine {
             return;
         }
         let asset = self.assets.intern(asset);
-        self.fees.resize(self.assets.len(), Amount::ZERO);
+        self.grow_asset_tables();
         self.assets.add_supply(asset, amount);
         let acct = self.accounts.get_or_create(account, self.assets.len());
         self.accounts.get_mut(acct).balance_mut(asset).available += amount;
@@ -46,6 +46,17 @@ impl Engine {
             });
             return;
         };
+        // What is left must still cover the initial margin of derivatives settled in the asset,
+        // counting unrealized losses but not unrealized profits (paper gains stay in).
+        let r = self.risk(acct, asset, None, -amount.0);
+        if r.balance + r.unrealized.min(0) - r.initial < 0 {
+            sink.push(Event::Rejected {
+                account,
+                id,
+                reason: RejectReason::InsufficientMargin,
+            });
+            return;
+        }
         self.accounts.get_mut(acct).balance_mut(asset).available -= amount;
         self.assets.add_supply(asset, Amount(-amount.0));
     }

@@ -8,5 +8,8 @@ mod funds;
 mod gates;
 mod instrument_state;
 mod new_order;
+mod products;
 mod session;
 mod time;
+
+pub(crate) use admin::unit_of;

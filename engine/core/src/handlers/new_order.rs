@@ -11,6 +11,19 @@ use tradestream_risk::{
     check_capacity, check_instrument_controls, check_open_orders, market_limit,
 };
 
+/// An order as the position checks see it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Sized {
+    /// Side.
+    pub side: Side,
+    /// Open quantity.
+    pub qty: tradestream_model::Qty,
+    /// Reduce-only.
+    pub reduce_only: bool,
+    /// The open order it replaces (an amend), or `NIL`.
+    pub replaces: u32,
+}
+
 /// The outcome of the checks: what acceptance needs without looking it up again.
 struct Checked {
     inst: u32,
@@ -43,7 +56,10 @@ impl Engine {
             return Err(RejectReason::DuplicateId);
         }
         let limit = o.order_type == OrderType::Limit;
-        if limit && !o.price.is_valid() {
+        let i = &self.instruments[inst as usize];
+        // A binary trades strictly between 0 and 1.
+        let beyond_unit = i.unit > 0 && o.price.0 >= i.unit;
+        if limit && (!o.price.is_valid() || beyond_unit) {
             return Err(RejectReason::InvalidPrice);
         }
         if !o.qty.is_valid() {
@@ -54,7 +70,6 @@ impl Engine {
                 return Err(RejectReason::InvalidExpire);
             }
         }
-        let i = &self.instruments[inst as usize];
         let notional = Amount::notional(o.price, o.qty, i.quote_per_tick_lot).ok();
         let band = i.band();
         check_instrument_controls(&i.controls, band, o.order_type, o.price, o.qty, notional)?;
@@ -77,6 +92,15 @@ impl Engine {
         }
         if o.tif == TimeInForce::Fok && !self.fok_fillable(inst, &taker) {
             return Err(RejectReason::FokUnfilled);
+        }
+        if o.reduce_only || i.controls.max_position.is_some() {
+            let order = Sized {
+                side: o.side,
+                qty: o.qty,
+                reduce_only: o.reduce_only,
+                replaces: NIL,
+            };
+            self.check_position(inst, acct, order)?;
         }
         if i.derivative {
             let price = match o.order_type {
@@ -116,6 +140,56 @@ impl Engine {
         })
     }
 
+    /// Reduce-only and the position limit: the position with the account's open orders on the
+    /// order's side (but the one `replaces`) and the order itself filled.
+    pub(crate) fn check_position(
+        &self,
+        inst: u32,
+        acct: Option<u32>,
+        o: Sized,
+    ) -> Result<(), RejectReason> {
+        let i = &self.instruments[inst as usize];
+        if !i.derivative {
+            // Spot has no positions: reduce-only cannot apply and position limits do not.
+            return match o.reduce_only {
+                true => Err(RejectReason::ReduceOnly),
+                false => Ok(()),
+            };
+        }
+        let (pos, same_side) = match acct.map(|a| self.accounts.get(a)) {
+            Some(a) => {
+                let pending: i64 = a
+                    .open_slots(&self.arena)
+                    .filter(|s| *s != o.replaces)
+                    .map(|s| self.arena.get(s))
+                    .filter(|x| x.instrument == inst && x.side == o.side)
+                    .map(|x| x.leaves.0)
+                    .sum();
+                (a.position(inst).qty, pending)
+            }
+            None => (0, 0),
+        };
+        let signed = |q: i64| match o.side {
+            Side::Buy => q as i128,
+            Side::Sell => -(q as i128),
+        };
+        let after = pos as i128 + signed(same_side) + signed(o.qty.0);
+        if o.reduce_only {
+            // Strictly toward zero and never past it.
+            let toward = (pos > 0 && o.side == Side::Sell) || (pos < 0 && o.side == Side::Buy);
+            if !toward || after.signum() * (pos as i128).signum() < 0 {
+                return Err(RejectReason::ReduceOnly);
+            }
+        }
+        if i.controls
+            .max_position
+            .is_some_and(|m| after.abs() > m.0 as i128)
+        {
+            return Err(RejectReason::PositionLimit);
+        }
+        Ok(())
+    }
+
     fn taker_for(
         &self,
         o: &NewOrder,
@@ -137,6 +211,7 @@ impl Engine {
             market,
             banded: market && band.is_some(),
             stp: o.stp,
+            pays_fee: true,
         }
     }
 
@@ -240,6 +315,7 @@ impl Engine {
             leaves,
             tif: o.tif,
             post_only: o.post_only,
+            reduce_only: o.reduce_only,
             stp: o.stp,
             entered: ts,
             prev: NIL,
@@ -249,6 +325,10 @@ impl Engine {
             .side_mut(o.side)
             .push_back(&mut self.arena, h.slot);
         self.accounts.link_order(account, h);
+        if self.instruments[inst as usize].derivative {
+            // The margin check walks the account's positions: an order makes the slot.
+            self.accounts.get_mut(account).position_mut(inst);
+        }
         if let TimeInForce::Gtd(expire) = o.tif {
             self.expiries.push(expire.0, order_id.0, h);
         }

@@ -128,6 +128,7 @@ pub fn random_command(rng: &mut Rng, first_id: u64, k: u64, clock: &mut i64) -> 
                 qty: Qty(1 + rng.below(300) as i64),
                 tif,
                 post_only: rng.below(15) == 0,
+                reduce_only: false,
                 stp,
             })
         } else if r < 75 {

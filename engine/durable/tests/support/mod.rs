@@ -180,6 +180,7 @@ pub fn commands(seed: u64, n: usize) -> Vec<Stamped> {
                 qty: qty(&mut rng),
                 tif,
                 post_only: rng.chance(1, 20),
+                reduce_only: false,
                 stp,
             })
         } else if r < 680 {
@@ -251,6 +252,7 @@ pub fn commands(seed: u64, n: usize) -> Vec<Stamped> {
                     reference_price: Some(Price(1_000)),
                     max_qty: Some(Qty(40 + rng.below(40) as i64)),
                     max_notional: None,
+                    max_position: None,
                 }
             };
             Command::SetControls {

@@ -6,7 +6,7 @@ use crate::decimal::Grid;
 use crate::{
     AccountId, Amount, Command, Controls, InstrumentId, InstrumentKind, InstrumentSpec, Margin,
     NewOrder, OptionRight, OrderType, Price, PriceKind, Qty, SelfTradePrevention, Side,
-    TimeInForce, Timestamp,
+    TimeInForce, Timestamp, RISK_SCENARIOS,
 };
 
 /// Upper bound of an encoded command's length (an `AddInstrument` with the longest names).
@@ -28,6 +28,10 @@ const DISCONNECT: u8 = 13;
 const SET_PRICE: u8 = 14;
 const FUND: u8 = 15;
 const SETTLE: u8 = 16;
+const OPTION_RISK: u8 = 17;
+const RESOLVE: u8 = 18;
+const FUND_PREMIUM: u8 = 19;
+const INSURANCE_DEPOSIT: u8 = 20;
 
 /// Appends the encoding of `cmd` to `out`.
 pub fn encode_command(cmd: &Command, out: &mut Vec<u8>) {
@@ -80,7 +84,9 @@ pub fn encode_command(cmd: &Command, out: &mut Vec<u8>) {
                 TimeInForce::Fok => (2, 0),
                 TimeInForce::Gtd(t) => (3, t.0),
             };
-            w.u8(tif).i64(expire).u8(o.post_only as u8).u8(o.stp as u8);
+            // Flags: bit 0 post-only, bit 1 reduce-only (older journals only ever wrote 0 or 1).
+            let flags = o.post_only as u8 | (o.reduce_only as u8) << 1;
+            w.u8(tif).i64(expire).u8(flags).u8(o.stp as u8);
         }
         Command::Cancel {
             account,
@@ -133,6 +139,10 @@ pub fn encode_command(cmd: &Command, out: &mut Vec<u8>) {
             w.opt(c.max_notional, |w, v| {
                 w.i128(v.0);
             });
+            // A trailing field: written only when set, so older encodings are unchanged.
+            if let Some(v) = c.max_position {
+                w.u8(1).i64(v.0);
+            }
         }
         Command::Halt { instrument, halted } => {
             w.u8(HALT).u32(instrument.0).u8(*halted as u8);
@@ -172,6 +182,29 @@ pub fn encode_command(cmd: &Command, out: &mut Vec<u8>) {
         Command::Settle { instrument, price } => {
             w.u8(SETTLE).u32(instrument.0).i64(price.0);
         }
+        Command::OptionRisk {
+            instrument,
+            vol_ppm,
+            mark,
+            values,
+        } => {
+            w.u8(OPTION_RISK)
+                .u32(instrument.0)
+                .u32(*vol_ppm)
+                .i64(mark.0);
+            for v in values {
+                w.i64(*v);
+            }
+        }
+        Command::Resolve { instrument, yes } => {
+            w.u8(RESOLVE).u32(instrument.0).u8(*yes as u8);
+        }
+        Command::FundPremium { instrument } => {
+            w.u8(FUND_PREMIUM).u32(instrument.0);
+        }
+        Command::InsuranceDeposit { asset, amount } => {
+            w.u8(INSURANCE_DEPOSIT).str(asset).i128(amount.0);
+        }
     }
 }
 
@@ -192,21 +225,26 @@ fn kind(w: &mut Writer, k: &InstrumentKind) {
         InstrumentKind::Perpetual {
             funding_interval_ms,
             margin,
+            basis_smoothing_ppm,
+            funding_cap_ppm,
         } => {
             w.u8(2).i64(funding_interval_ms);
             write_margin(w, margin);
+            w.u32(basis_smoothing_ppm).u32(funding_cap_ppm);
         }
         InstrumentKind::Option {
             underlying,
             right,
             strike,
             expiry,
+            margin,
         } => {
             w.u8(3)
                 .u32(underlying.0)
                 .u8(right as u8)
                 .i64(strike.0)
                 .i64(expiry.0);
+            write_margin(w, margin);
         }
         InstrumentKind::Binary { expiry } => {
             w.u8(4).i64(expiry.0);
@@ -295,11 +333,11 @@ pub fn decode_command(bytes: &[u8]) -> Result<Command, CodecError> {
                 3 => TimeInForce::Gtd(Timestamp(expire)),
                 v => return Err(invalid("time in force", v)),
             };
-            let post_only = match r.u8()? {
-                0 => false,
-                1 => true,
-                v => return Err(invalid("post only", v)),
-            };
+            let flags = r.u8()?;
+            if flags > 3 {
+                return Err(invalid("order flags", flags));
+            }
+            let (post_only, reduce_only) = (flags & 1 != 0, flags & 2 != 0);
             let stp = match r.u8()? {
                 0 => SelfTradePrevention::None,
                 1 => SelfTradePrevention::CancelTaker,
@@ -317,6 +355,7 @@ pub fn decode_command(bytes: &[u8]) -> Result<Command, CodecError> {
                 qty,
                 tif,
                 post_only,
+                reduce_only,
                 stp,
             })
         }
@@ -346,6 +385,14 @@ pub fn decode_command(bytes: &[u8]) -> Result<Command, CodecError> {
                 reference_price: r.opt("reference price", |r| r.i64().map(Price))?,
                 max_qty: r.opt("max qty", |r| r.i64().map(Qty))?,
                 max_notional: r.opt("max notional", |r| r.i128().map(Amount))?,
+                max_position: match r.at_end() {
+                    true => None,
+                    false => match r.opt("max position", |r| r.i64().map(Qty))? {
+                        // Canonical: an absent limit is no byte at all.
+                        None => return Err(invalid("max position", 0)),
+                        v => v,
+                    },
+                },
             },
         },
         HALT => Command::Halt {
@@ -380,6 +427,32 @@ pub fn decode_command(bytes: &[u8]) -> Result<Command, CodecError> {
         SETTLE => Command::Settle {
             instrument: InstrumentId(r.u32()?),
             price: Price(r.i64()?),
+        },
+        OPTION_RISK => {
+            let instrument = InstrumentId(r.u32()?);
+            let vol_ppm = r.u32()?;
+            let mark = Price(r.i64()?);
+            let mut values = [0i64; RISK_SCENARIOS];
+            for v in &mut values {
+                *v = r.i64()?;
+            }
+            Command::OptionRisk {
+                instrument,
+                vol_ppm,
+                mark,
+                values,
+            }
+        }
+        RESOLVE => Command::Resolve {
+            instrument: InstrumentId(r.u32()?),
+            yes: flag(&mut r, "outcome")?,
+        },
+        FUND_PREMIUM => Command::FundPremium {
+            instrument: InstrumentId(r.u32()?),
+        },
+        INSURANCE_DEPOSIT => Command::InsuranceDeposit {
+            asset: r.str("asset")?,
+            amount: Amount(r.i128()?),
         },
         tag => return Err(invalid("command tag", tag)),
     };
@@ -427,6 +500,8 @@ fn read_kind(r: &mut Reader) -> Result<InstrumentKind, CodecError> {
         2 => InstrumentKind::Perpetual {
             funding_interval_ms: r.i64()?,
             margin: read_margin(r)?,
+            basis_smoothing_ppm: r.u32()?,
+            funding_cap_ppm: r.u32()?,
         },
         3 => InstrumentKind::Option {
             underlying: InstrumentId(r.u32()?),
@@ -437,6 +512,7 @@ fn read_kind(r: &mut Reader) -> Result<InstrumentKind, CodecError> {
             },
             strike: Price(r.i64()?),
             expiry: Timestamp(r.i64()?),
+            margin: read_margin(r)?,
         },
         4 => InstrumentKind::Binary {
             expiry: Timestamp(r.i64()?),

@@ -106,7 +106,6 @@ pub fn encode_event(e: &Event, out: &mut Vec<u8>) {
                 EngineError::ClockBackwards { now, ts } => w.u8(0).i64(now).i64(ts),
                 EngineError::DuplicateSymbol => w.u8(1),
                 EngineError::SameBaseQuote => w.u8(2),
-                EngineError::UnsupportedKind(kind) => w.u8(3).u8(kind.len() as u8),
                 EngineError::BadGrid => w.u8(4),
                 EngineError::BalanceOverflow => w.u8(5),
                 EngineError::UnknownInstrument(id) => w.u8(6).u32(id),
@@ -115,6 +114,13 @@ pub fn encode_event(e: &Event, out: &mut Vec<u8>) {
                 EngineError::BadPrice => w.u8(9),
                 EngineError::NoMark(id) => w.u8(10).u32(id),
                 EngineError::AlreadySettled(id) => w.u8(11).u32(id),
+                // Code 3 was `UnsupportedKind` (every kind trades now); it is never reused.
+                EngineError::FundingTooEarly(id) => w.u8(12).u32(id),
+                EngineError::NoIndex(id) => w.u8(13).u32(id),
+                EngineError::BadRisk => w.u8(14),
+                EngineError::BadUnit => w.u8(15),
+                EngineError::BadUnderlying => w.u8(16),
+                EngineError::BadAmount => w.u8(17),
             };
         }
         Event::Halted { instrument, halted } => {
@@ -162,6 +168,70 @@ pub fn encode_event(e: &Event, out: &mut Vec<u8>) {
         Event::Settled { instrument, price } => {
             w.u8(14).u32(instrument.0).i64(price.0);
         }
+        Event::OptionMarked {
+            instrument,
+            vol_ppm,
+            mark,
+        } => {
+            w.u8(15).u32(instrument.0).u32(*vol_ppm).i64(mark.0);
+        }
+        Event::FundingRate {
+            instrument,
+            rate_ppm,
+        } => {
+            w.u8(16).u32(instrument.0).i64(*rate_ppm);
+        }
+        Event::LiquidationStarted {
+            account,
+            asset,
+            equity,
+            maintenance,
+        } => {
+            w.u8(17)
+                .u64(account.0)
+                .u32(asset.0)
+                .i128(equity.0)
+                .i128(maintenance.0);
+        }
+        Event::LiquidationStep {
+            account,
+            instrument,
+            side,
+            qty,
+            limit,
+            filled,
+        } => {
+            w.u8(18).u64(account.0).u32(instrument.0).u8(*side as u8);
+            w.i64(qty.0).i64(limit.0).i64(filled.0);
+        }
+        Event::Deleveraged {
+            account,
+            counterparty,
+            instrument,
+            qty,
+            price,
+        } => {
+            w.u8(19)
+                .u64(account.0)
+                .u64(counterparty.0)
+                .u32(instrument.0)
+                .i64(*qty)
+                .i64(price.0);
+        }
+        Event::InsurancePaid {
+            account,
+            asset,
+            amount,
+        } => {
+            w.u8(20).u64(account.0).u32(asset.0).i128(amount.0);
+        }
+        Event::Liquidated {
+            account,
+            asset,
+            balance,
+        } => {
+            w.u8(21).u64(account.0).u32(asset.0).i128(balance.0);
+        }
     }
 }
 
@@ -185,6 +255,8 @@ pub fn reject_code(r: RejectReason) -> u8 {
         RejectReason::KillSwitch => 14,
         RejectReason::InstrumentHalted => 15,
         RejectReason::InsufficientMargin => 16,
+        RejectReason::ReduceOnly => 17,
+        RejectReason::PositionLimit => 18,
     }
 }
 
@@ -200,5 +272,6 @@ pub fn cancel_code(r: CancelReason) -> u8 {
         CancelReason::KillSwitch => 6,
         CancelReason::Disconnect => 7,
         CancelReason::Settled => 8,
+        CancelReason::Liquidation => 9,
     }
 }

@@ -174,6 +174,10 @@ impl<'a> Reader<'a> {
             }),
         }
     }
+    /// True when every byte has been read (for trailing optional fields).
+    pub fn at_end(&self) -> bool {
+        self.pos == self.buf.len()
+    }
     /// Fails if bytes are left over.
     pub fn finish(&self) -> Result<(), CodecError> {
         match self.buf.len() - self.pos {

@@ -99,6 +99,7 @@ pub fn order(
         qty: Qty(qty),
         tif,
         post_only: false,
+        reduce_only: false,
         stp: SelfTradePrevention::None,
     })
 }

@@ -366,6 +366,8 @@ fn reject_message(r: RejectReason) -> &'static str {
         RejectReason::EngineCapacity => "the engine holds its maximum number of open orders",
         RejectReason::PostOnlyWouldCross => "a post-only order would trade on arrival",
         RejectReason::FokUnfilled => "a fill-or-kill order cannot fill in full at once",
+        RejectReason::ReduceOnly => "a reduce-only order could increase or flip the position",
+        RejectReason::PositionLimit => "the order could take the position beyond its limit",
         RejectReason::InsufficientBalance => {
             "the account cannot hold or pay what the request needs"
         }

@@ -125,6 +125,7 @@ impl Gateway {
                     qty,
                     tif,
                     post_only: p.post_only,
+                    reduce_only: false,
                     stp: p.stp,
                 });
                 let kind = PendingKind::Place {
