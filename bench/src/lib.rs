@@ -5,6 +5,7 @@
 //! produce the streams, [`driver`] the open-loop and flat-out loops, [`peers`] and [`venues`] the
 //! engines measured, and [`engine`] the `engine` subcommand that runs them and prints the tables.
 
+pub mod derivatives;
 pub mod driver;
 pub mod engine;
 pub mod machine;

@@ -42,7 +42,18 @@ pub fn run(args: &EngineArgs) -> Result<()> {
 
     let mut results = Vec::new();
     let mut skipped = serde_json::Map::new();
+    let mut derivatives = serde_json::Map::new();
     for &kind in &settings.workloads {
+        if kind.derivatives_only() {
+            let json = match kind {
+                WorkloadKind::Derivatives => {
+                    crate::derivatives::run_mix(&settings, &machine, &clock)?
+                }
+                _ => crate::derivatives::run_shock(&settings, &machine, &clock)?,
+            };
+            derivatives.insert(kind.key().to_string(), json);
+            continue;
+        }
         let t = Instant::now();
         eprintln!("{}: building the workload", kind.key());
         let workload = match build(kind, &settings, args) {
@@ -66,13 +77,16 @@ pub fn run(args: &EngineArgs) -> Result<()> {
         println!("{}", tables::workload(&result, &machine, &settings));
         results.push(result);
     }
-    println!("{}", tables::summary(&results, &contenders, &machine));
+    if !results.is_empty() {
+        println!("{}", tables::summary(&results, &contenders, &machine));
+    }
 
     let mut per_workload: serde_json::Map<String, serde_json::Value> = results
         .iter()
         .map(|r| (r.key.to_string(), summary::workload(r)))
         .collect();
     per_workload.extend(skipped);
+    per_workload.extend(derivatives);
     let json = serde_json::json!({
         "benchmark": "engine",
         "unix_time": started,
@@ -119,6 +133,9 @@ fn build(kind: WorkloadKind, settings: &Settings, args: &EngineArgs) -> Result<W
                 None => workloads::quantcup::locate_feed()?,
             };
             workloads::quantcup::load(&feed, settings.quantcup_passes)?
+        }
+        WorkloadKind::Derivatives | WorkloadKind::Liquidation => {
+            bail!("{} runs on the derivatives engine alone", kind.key())
         }
     })
 }

@@ -73,16 +73,23 @@ pub enum WorkloadKind {
     Lobster,
     /// The QuantCup scoring feed.
     Quantcup,
+    /// Perpetual, future and option orders with margin checks and oracle updates (Tradestream
+    /// only).
+    Derivatives,
+    /// One mark price that liquidates 10,000 accounts (Tradestream only).
+    Liquidation,
 }
 
 impl WorkloadKind {
     /// All workloads, in table order.
-    pub const ALL: [WorkloadKind; 5] = [
+    pub const ALL: [WorkloadKind; 7] = [
         WorkloadKind::ExchangeCore,
         WorkloadKind::MultiSymbol,
         WorkloadKind::InsertOnly,
         WorkloadKind::Lobster,
         WorkloadKind::Quantcup,
+        WorkloadKind::Derivatives,
+        WorkloadKind::Liquidation,
     ];
 
     /// The workload's key in the JSON summary.
@@ -93,12 +100,19 @@ impl WorkloadKind {
             WorkloadKind::InsertOnly => "insert_only",
             WorkloadKind::Lobster => "lobster",
             WorkloadKind::Quantcup => "quantcup",
+            WorkloadKind::Derivatives => "derivatives",
+            WorkloadKind::Liquidation => "liquidation",
         }
     }
 
     /// Whether the workload gets open-loop latency tables (the others are throughput only).
     pub fn open_loop(self) -> bool {
         matches!(self, WorkloadKind::ExchangeCore | WorkloadKind::MultiSymbol)
+    }
+
+    /// Whether the workload runs on the derivatives engine alone (not on the peer venues).
+    pub fn derivatives_only(self) -> bool {
+        matches!(self, WorkloadKind::Derivatives | WorkloadKind::Liquidation)
     }
 }
 

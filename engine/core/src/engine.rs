@@ -35,8 +35,13 @@ pub struct Engine {
     /// Accounts whose derivative positions changed by trades in the current command: their
     /// maintenance margin is checked when the command's matching is done.
     pub(crate) touched: Vec<(u32, u32)>,
-    /// Reused by auto-deleveraging: (unrealized PnL, account index) of opposing positions.
+    /// Auto-deleveraging's queue within one command: (unrealized PnL, account index) of the
+    /// positions opposing `ranking_key` (instrument, liquidated side long), most profitable
+    /// first, consumed from `ranking_at`. Rebuilt when the key changes or the queue runs dry;
+    /// forgotten at the start of every command.
     pub(crate) ranking: Vec<(i128, u32)>,
+    pub(crate) ranking_key: Option<(u32, bool)>,
+    pub(crate) ranking_at: usize,
     pub(crate) expiries: Expiries,
     /// Reused by mass cancels (pre-sized to the per-account limit).
     pub(crate) scratch_slots: Vec<u32>,
@@ -61,6 +66,8 @@ impl Engine {
             insurance: Vec::new(),
             touched: Vec::with_capacity(64),
             ranking: Vec::new(),
+            ranking_key: None,
+            ranking_at: 0,
             expiries: Expiries::with_capacity(config.capacity as usize),
             scratch_slots: Vec::with_capacity(
                 config.max_open_orders_per_account.min(1 << 20) as usize
@@ -90,6 +97,7 @@ impl Engine {
 
     /// Applies one sequenced command stamped `ts` by the sequencer, pushing its events into `sink`.
     pub fn apply(&mut self, cmd: &Command, ts: Timestamp, sink: &mut impl EventSink) {
+        self.ranking_key = None;
         match cmd {
             Command::AddInstrument(spec) => self.add_instrument(spec, sink),
             Command::Deposit {

@@ -12,7 +12,8 @@
 //!    never allowed to take more than the fund can cover. Each step's limit is recomputed from
 //!    the equity left; steps go on while they fill and stop at the first that fills nothing;
 //! 4. what the book cannot absorb is auto-deleveraged (`Deleveraged`): closed against the opposing
-//!    positions with the largest unrealized PnL first (ties: account creation order), at the mark
+//!    positions with the largest unrealized PnL first (ties: account creation order; the queue
+//!    is ranked once per command and instrument side and consumed in order), at the mark
 //!    while equity plus fund cover the loss, else at the price where they exactly do, so the
 //!    counterparties bear what the fund cannot (that price is rounded to whole ticks in the
 //!    fund's favour, so a remainder below one tick stays with the account);
@@ -21,8 +22,8 @@
 //!    the account's equity with the fund empty) stays on the account, reported by this one
 //!    liquidation; a later insurance deposit pays it at the next check.
 //!
-//! Checks run after every mark change, funding and settlement (all accounts, in creation order)
-//! and after every command whose trades changed derivative positions (the accounts they touched,
+//! Checks run after every mark change and funding (the instrument's holders, in account creation
+//! order), settlement and insurance deposits (all accounts, paying old deficits) and after every command whose trades changed derivative positions (the accounts they touched,
 //! the last touched first). Positions close in the order of the account's position slots (its
 //! first order or trade in each instrument).
 
@@ -39,6 +40,19 @@ impl Engine {
     pub(crate) fn check_asset(&mut self, asset: AssetId, sink: &mut impl EventSink) {
         for a in 0..self.accounts.len() {
             if self.needs_liquidation(a, asset) {
+                self.liquidate(a, asset, sink);
+            }
+        }
+        self.drain_touched(sink);
+    }
+
+    /// After a mark change or funding of `inst`: liquidates the accounts holding it that are
+    /// below maintenance (no other account's equity or margin moved), then those the
+    /// liquidations touched.
+    pub(crate) fn check_holders(&mut self, inst: u32, sink: &mut impl EventSink) {
+        let asset = self.instruments[inst as usize].quote;
+        for a in 0..self.accounts.len() {
+            if self.accounts.get(a).position(inst).qty != 0 && self.needs_liquidation(a, asset) {
                 self.liquidate(a, asset, sink);
             }
         }
@@ -223,23 +237,27 @@ impl Engine {
             false => reference.0 as i128 + adjust,
         };
         let price = Price(price.clamp(0, i64::MAX as i128) as i64);
-        let mut ranking = std::mem::take(&mut self.ranking);
-        ranking.clear();
-        for c in 0..self.accounts.len() {
-            let p = self.accounts.get(c).position(inst);
-            if c != a && p.qty != 0 && (p.qty > 0) != (pos > 0) {
-                let pnl = (p.qty as i128) * reference.0 as i128 * qptl - p.entry.0;
-                ranking.push((pnl, c));
-            }
-        }
-        ranking.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
         let mut left = pos.unsigned_abs() as i64;
-        for &(_, c) in &ranking {
-            if left == 0 {
-                break;
+        let mut rebuilt = false;
+        while left > 0 {
+            if self.ranking_key != Some((inst, pos > 0)) || self.ranking_at >= self.ranking.len() {
+                if rebuilt {
+                    break;
+                }
+                self.rank(inst, pos > 0, reference.0 as i128 * qptl);
+                rebuilt = true;
+                continue;
             }
+            let c = self.ranking[self.ranking_at].1;
             let theirs = self.accounts.get(c).position(inst).qty;
+            if c == a || theirs == 0 || (theirs > 0) == (pos > 0) {
+                self.ranking_at += 1;
+                continue;
+            }
             let take = left.min(theirs.abs());
+            if take == theirs.abs() {
+                self.ranking_at += 1;
+            }
             let delta = if pos > 0 { -take } else { take };
             self.adl_trade(a, c, inst, delta, price);
             self.touch(c, asset);
@@ -252,7 +270,24 @@ impl Engine {
             });
             left -= take;
         }
+    }
+
+    /// Builds the deleveraging queue of the positions opposing a liquidated long (`long`) or
+    /// short in `inst`: unrealized PnL at `value_per_lot` (reference x tick-lot), most
+    /// profitable first, ties by account creation order.
+    fn rank(&mut self, inst: u32, long: bool, value_per_lot: i128) {
+        let mut ranking = std::mem::take(&mut self.ranking);
+        ranking.clear();
+        for c in 0..self.accounts.len() {
+            let p = self.accounts.get(c).position(inst);
+            if p.qty != 0 && (p.qty > 0) != long {
+                ranking.push(((p.qty as i128) * value_per_lot - p.entry.0, c));
+            }
+        }
+        ranking.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
         self.ranking = ranking;
+        self.ranking_key = Some((inst, long));
+        self.ranking_at = 0;
     }
 
     /// Closes `delta` lots of `a`'s position (and `-delta` of `c`'s) at `price`, no fee.

@@ -189,8 +189,7 @@ impl Engine {
         let (initial, maintenance) = match i.spec.kind {
             InstrumentKind::Option { margin, .. } => match i.risk {
                 Some(values) => {
-                    let all = scenario_loss(&values, pos, reference, orders, true);
-                    let held = scenario_loss(&values, pos, reference, Orders::default(), false);
+                    let (all, held) = losses(&values, pos, reference, orders);
                     (
                         share(all.saturating_mul(qptl), margin.initial_bps),
                         share(held.saturating_mul(qptl), margin.maintenance_bps),
@@ -200,8 +199,7 @@ impl Engine {
             },
             InstrumentKind::Binary { .. } => {
                 let values = [0, i.unit];
-                let all = scenario_loss(&values, pos, reference, orders, true);
-                let held = scenario_loss(&values, pos, reference, Orders::default(), false);
+                let (all, held) = losses(&values, pos, reference, orders);
                 (all.saturating_mul(qptl), held.saturating_mul(qptl))
             }
             kind => {
@@ -295,6 +293,21 @@ fn scenario_loss(values: &[i64], pos: i128, reference: i128, o: Orders, with_ord
         worst = worst.min(pnl);
     }
     -worst
+}
+
+/// The worst scenario loss with the orders (initial) and of the position alone (maintenance);
+/// without orders they are the same walk.
+fn losses(values: &[i64], pos: i128, reference: i128, orders: Orders) -> (i128, i128) {
+    // The position alone loses most at the lowest value (long) or the highest (short).
+    let worst = match pos > 0 {
+        true => values.iter().min(),
+        false => values.iter().max(),
+    };
+    let held = worst.map_or(0, |&v| pos.saturating_mul(reference - v as i128).max(0));
+    if orders.buys == 0 && orders.sells == 0 {
+        return (held, held);
+    }
+    (scenario_loss(values, pos, reference, orders, true), held)
 }
 
 /// `amount x bps / 10000`, rounded up.

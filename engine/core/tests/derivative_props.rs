@@ -450,7 +450,11 @@ impl Resolver {
 
 /// What the command may add to the USD ledger when it is accepted.
 fn ledger_delta(cmd: &Command, events: &[Event]) -> i128 {
-    let ok = events.is_empty();
+    // Deposits and withdrawals answer only when refused (an insurance deposit may go on to pay
+    // old deficits: liquidation events, not a refusal).
+    let ok = !events
+        .iter()
+        .any(|e| matches!(e, Event::Error(_) | Event::Rejected { .. }));
     match cmd {
         Command::Deposit { amount, .. } | Command::InsuranceDeposit { amount, .. } if ok => {
             amount.0

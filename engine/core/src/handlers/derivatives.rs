@@ -5,7 +5,8 @@
 //! each index (`index + basis`, the basis moving `basis_smoothing_ppm` of the way to the book's
 //! mid, else last trade, minus the index) and reports it as a mark `PriceSet`. Each mark of a
 //! perpetual with an index adds a premium sample for premium-index funding. Every mark change
-//! re-checks the maintenance margin of the accounts settled in the instrument's asset.
+//! re-checks the maintenance margin of the accounts holding the instrument (no other account's
+//! equity or margin moved).
 //!
 //! Funding: each open position pays `qty x mark x tick-lot x rate_ppm / 10^6` (signed; positive:
 //! longs pay shorts when the rate is positive). Payers' amounts round up and receivers' round
@@ -77,8 +78,7 @@ impl Engine {
                 i.premium_sum = i.premium_sum.saturating_add(premium as i64);
                 i.premium_count += 1;
             }
-            let quote = i.quote;
-            self.check_asset(quote, sink);
+            self.check_holders(inst, sink);
         }
     }
 
@@ -167,7 +167,7 @@ impl Engine {
         if pool != 0 {
             self.fees[quote.0 as usize] += Amount(pool);
         }
-        self.check_asset(quote, sink);
+        self.check_holders(inst, sink);
     }
 
     pub(crate) fn settle_instrument(

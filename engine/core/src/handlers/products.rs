@@ -42,13 +42,12 @@ impl Engine {
         i.mark = Some(mark);
         i.risk = Some(*values);
         i.vol_ppm = vol_ppm;
-        let quote = i.quote;
         sink.push(Event::OptionMarked {
             instrument,
             vol_ppm,
             mark,
         });
-        self.check_asset(quote, sink);
+        self.check_holders(instrument.0, sink);
     }
 
     pub(crate) fn resolve(
@@ -143,6 +142,8 @@ impl Engine {
         self.grow_asset_tables();
         self.assets.add_supply(asset, amount);
         self.insurance[asset.0 as usize] += amount;
+        // Deficits left by earlier liquidations are paid now.
+        self.check_asset(asset, sink);
     }
 
     /// Sizes the per-asset tables (fee account, insurance fund) to the interned assets.
