@@ -11,11 +11,11 @@ mod venue;
 use tradestream_engine::{Engine, MarginSummary};
 use tradestream_model::{
     AccountId, Amount, CancelReason, Command, EngineError, Event, InstrumentId, InstrumentKind,
-    NewOrder, OrderId, Price, Qty, RejectReason, Side, Timestamp, TradeId,
+    NewOrder, Price, RejectReason, Side, Timestamp,
 };
 use venue::{
-    available, deposit, engine, limit, list, margin, name, perpetual, place, position, run, spec,
-    usd, usd_ledger,
+    accepted, available, deposit, engine, filled, limit, list, margin, margin_of, name, perpetual,
+    place, position, rejected, run, spec, trade, usd, usd_ledger,
 };
 
 const RAIN: InstrumentId = InstrumentId(0);
@@ -38,50 +38,6 @@ fn venue() -> Engine {
     let rain = e.instrument(RAIN).unwrap();
     assert_eq!((rain.unit, rain.quote_per_tick_lot), (100, usd("0.01")));
     e
-}
-
-fn accepted(o: &NewOrder, order_id: u64) -> Event {
-    Event::Accepted {
-        account: o.account,
-        id: o.id,
-        order_id: OrderId(order_id),
-        instrument: o.instrument.unwrap(),
-        side: o.side,
-        order_type: o.order_type,
-        price: o.price,
-        qty: o.qty,
-        ts: Timestamp(0),
-    }
-}
-
-fn rejected(o: &NewOrder, reason: RejectReason) -> Event {
-    Event::Rejected {
-        account: o.account,
-        id: o.id,
-        reason,
-    }
-}
-
-fn filled(o: &NewOrder) -> Event {
-    Event::Filled {
-        account: o.account,
-        id: o.id,
-        instrument: o.instrument.unwrap(),
-    }
-}
-
-fn trade(trade_id: u64, maker: &NewOrder, taker: &NewOrder, qty: i64) -> Event {
-    Event::Trade {
-        instrument: taker.instrument.unwrap(),
-        trade_id: TradeId(trade_id),
-        price: maker.price,
-        qty: Qty(qty),
-        maker_account: maker.account,
-        maker_id: maker.id,
-        taker_account: taker.account,
-        taker_id: taker.id,
-        taker_side: taker.side,
-    }
 }
 
 fn cancelled_settled(o: &NewOrder) -> Event {
@@ -215,10 +171,6 @@ fn binary_margin_is_the_loss_if_it_resolves_against_the_account() {
         vec![rejected(&b, RejectReason::InsufficientMargin)]
     );
     assert_eq!(usd_ledger(&e), ledger);
-}
-
-fn margin_of(e: &Engine, account: u64) -> Vec<MarginSummary> {
-    e.margin_summary(AccountId(account))
 }
 
 /// 3 rests a bid of 5 at 0.20 and an offer of 4 at 0.50; 2 sells 10 at 0.30 to 1.

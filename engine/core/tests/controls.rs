@@ -12,12 +12,11 @@ mod venue;
 use tradestream_engine::{Engine, MarginSummary};
 use tradestream_model::{
     AccountId, Amount, CancelReason, ClientOrderId, Command, Controls, EngineError, Event,
-    InstrumentId, InstrumentKind, NewOrder, OrderId, Price, PriceKind, Qty, RejectReason, Side,
-    Timestamp, TradeId,
+    InstrumentId, InstrumentKind, NewOrder, Price, PriceKind, Qty, RejectReason, Side,
 };
 use venue::{
-    available, deposit, engine, limit, list, margin, name, perpetual, place, position, run, spec,
-    usd, usd_ledger,
+    accepted, available, cross, deposit, engine, filled, limit, list, margin, name, perpetual,
+    place, position, rejected, rest, run, spec, trade, usd, usd_ledger,
 };
 
 const PERP: InstrumentId = InstrumentId(0);
@@ -39,50 +38,6 @@ fn venue() -> Engine {
     e
 }
 
-fn accepted(o: &NewOrder, order_id: u64) -> Event {
-    Event::Accepted {
-        account: o.account,
-        id: o.id,
-        order_id: OrderId(order_id),
-        instrument: o.instrument.unwrap(),
-        side: o.side,
-        order_type: o.order_type,
-        price: o.price,
-        qty: o.qty,
-        ts: Timestamp(0),
-    }
-}
-
-fn rejected(o: &NewOrder, reason: RejectReason) -> Event {
-    Event::Rejected {
-        account: o.account,
-        id: o.id,
-        reason,
-    }
-}
-
-fn filled(o: &NewOrder) -> Event {
-    Event::Filled {
-        account: o.account,
-        id: o.id,
-        instrument: o.instrument.unwrap(),
-    }
-}
-
-fn trade(trade_id: u64, maker: &NewOrder, taker: &NewOrder, qty: i64) -> Event {
-    Event::Trade {
-        instrument: taker.instrument.unwrap(),
-        trade_id: TradeId(trade_id),
-        price: maker.price,
-        qty: Qty(qty),
-        maker_account: maker.account,
-        maker_id: maker.id,
-        taker_account: taker.account,
-        taker_id: taker.id,
-        taker_side: taker.side,
-    }
-}
-
 fn reduce_only(mut o: NewOrder) -> NewOrder {
     o.reduce_only = true;
     o
@@ -91,26 +46,6 @@ fn reduce_only(mut o: NewOrder) -> NewOrder {
 /// Places `o` and expects it rejected for `reason`.
 fn refuse(e: &mut Engine, o: NewOrder, reason: RejectReason) {
     assert_eq!(place(e, o), vec![rejected(&o, reason)], "{o:?}");
-}
-
-/// Places `o` and expects it to rest as engine order `order_id`.
-fn rest(e: &mut Engine, o: NewOrder, order_id: u64) {
-    assert_eq!(place(e, o), vec![accepted(&o, order_id)], "{o:?}");
-}
-
-/// `maker` rests, `taker` takes all of it: accepted, one trade, both filled.
-fn cross(e: &mut Engine, maker: NewOrder, taker: NewOrder, ids: (u64, u64, u64)) {
-    let (maker_order, taker_order, trade_id) = ids;
-    rest(e, maker, maker_order);
-    assert_eq!(
-        place(e, taker),
-        vec![
-            accepted(&taker, taker_order),
-            trade(trade_id, &maker, &taker, maker.qty.0),
-            filled(&maker),
-            filled(&taker),
-        ]
-    );
 }
 
 fn withdraw(account: u64, id: &str, amount: &str) -> Command {

@@ -4,42 +4,15 @@
 //! engine's structures; then the same again with operator and session commands mixed in (halts,
 //! kill switches, fee changes, disconnects).
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use tradestream_engine::{Engine, EngineConfig};
 use tradestream_model::{AccountId, Command, Event, InstrumentId, Timestamp};
 
+mod counting;
 mod support;
 use support::{pass, random_command, setup, Rng, ACCOUNTS};
 
-struct Counting;
-
-static COUNTING: AtomicBool = AtomicBool::new(false);
-static ALLOCS: AtomicU64 = AtomicU64::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if COUNTING.load(Ordering::Relaxed) {
-            ALLOCS.fetch_add(1, Ordering::Relaxed);
-        }
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if COUNTING.load(Ordering::Relaxed) {
-            ALLOCS.fetch_add(1, Ordering::Relaxed);
-        }
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: counting::Counting = counting::Counting;
 
 #[test]
 fn hot_path_allocates_nothing_after_warm_up() {
@@ -57,11 +30,9 @@ fn hot_path_allocates_nothing_after_warm_up() {
     let mut clock = 0;
     let warm = pass(&mut engine, &mut sink, &mut rng, 0, N, &mut clock);
 
-    COUNTING.store(true, Ordering::SeqCst);
+    counting::start();
     let measured = pass(&mut engine, &mut sink, &mut rng, N, N, &mut clock);
-    COUNTING.store(false, Ordering::SeqCst);
-
-    let allocs = ALLOCS.load(Ordering::SeqCst);
+    let allocs = counting::stop();
     assert!(
         warm > 10_000 && measured > 10_000,
         "the workload must trade: {warm}, {measured}"
@@ -80,10 +51,9 @@ fn hot_path_allocates_nothing_after_warm_up() {
     const M: u64 = 50_000;
     engine.reserve_client_ids(2 * M as usize);
     let warm = operator_pass(&mut engine, &mut sink, &mut rng, 2 * N, M, &mut clock);
-    COUNTING.store(true, Ordering::SeqCst);
+    counting::start();
     let measured = operator_pass(&mut engine, &mut sink, &mut rng, 2 * N + M, M, &mut clock);
-    COUNTING.store(false, Ordering::SeqCst);
-    let allocs = ALLOCS.load(Ordering::SeqCst);
+    let allocs = counting::stop();
     assert!(
         warm.0 > 1_000 && measured.0 > 1_000 && measured.1 > 500,
         "the workload must trade and reach operator commands: {warm:?}, {measured:?}"

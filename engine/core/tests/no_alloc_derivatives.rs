@@ -4,14 +4,13 @@
 //! risk arrays and premium-index funding arrive; all watched by a counting global allocator on
 //! a second pass after a first pass warmed the structures.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use tradestream_engine::{Engine, EngineConfig};
 use tradestream_model::{
     AccountId, Command, Controls, Event, InstrumentId, InstrumentKind, OptionRight, OrderType,
     Price, PriceKind, Qty, Side, TimeInForce, Timestamp, RISK_SCENARIOS,
 };
 
+mod counting;
 // Only the ids and the generator are used here.
 #[allow(dead_code)]
 mod support;
@@ -19,34 +18,8 @@ mod venue;
 use support::{id, Rng};
 use venue::{deposit, limit, list, margin, perpetual, run, spec};
 
-struct Counting;
-
-static COUNTING: AtomicBool = AtomicBool::new(false);
-static ALLOCS: AtomicU64 = AtomicU64::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if COUNTING.load(Ordering::Relaxed) {
-            ALLOCS.fetch_add(1, Ordering::Relaxed);
-        }
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if COUNTING.load(Ordering::Relaxed) {
-            ALLOCS.fetch_add(1, Ordering::Relaxed);
-        }
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: counting::Counting = counting::Counting;
 
 const ACCOUNTS: u64 = 16;
 const MID: i64 = 1_000;
@@ -233,11 +206,9 @@ fn derivatives_hot_path_allocates_nothing_after_warm_up() {
     let mut clock = 1;
     let warm = pass(&mut e, &v, &mut sink, &mut rng, 0, N, &mut clock);
 
-    COUNTING.store(true, Ordering::SeqCst);
+    counting::start();
     let measured = pass(&mut e, &v, &mut sink, &mut rng, N, N, &mut clock);
-    COUNTING.store(false, Ordering::SeqCst);
-
-    let allocs = ALLOCS.load(Ordering::SeqCst);
+    let allocs = counting::stop();
     assert!(
         warm > 5_000 && measured > 5_000,
         "the mix must trade: {warm}, {measured}"

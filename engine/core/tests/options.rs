@@ -11,12 +11,12 @@ mod venue;
 
 use tradestream_engine::{Engine, MarginSummary};
 use tradestream_model::{
-    Amount, CancelReason, Command, EngineError, Event, InstrumentId, InstrumentKind, NewOrder,
-    OptionRight, OrderId, Price, RejectReason, RiskArray, Side, Timestamp, TradeId,
+    Amount, CancelReason, Command, EngineError, Event, InstrumentId, InstrumentKind, OptionRight,
+    Price, RejectReason, RiskArray, Side, Timestamp,
 };
 use venue::{
-    available, deposit, engine, limit, list, margin, name, perpetual, place, position, run, spec,
-    usd, usd_ledger,
+    accepted, available, cross, deposit, engine, filled, limit, list, margin, margin_of, name,
+    perpetual, place, position, rejected, run, spec, trade, usd, usd_ledger,
 };
 
 const PERP: InstrumentId = InstrumentId(0);
@@ -82,66 +82,6 @@ fn marked(instrument: InstrumentId, mark: i64) -> Event {
     }
 }
 
-fn accepted(o: &NewOrder, order_id: u64) -> Event {
-    Event::Accepted {
-        account: o.account,
-        id: o.id,
-        order_id: OrderId(order_id),
-        instrument: o.instrument.unwrap(),
-        side: o.side,
-        order_type: o.order_type,
-        price: o.price,
-        qty: o.qty,
-        ts: Timestamp(0),
-    }
-}
-
-fn rejected(o: &NewOrder, reason: RejectReason) -> Event {
-    Event::Rejected {
-        account: o.account,
-        id: o.id,
-        reason,
-    }
-}
-
-fn filled(o: &NewOrder) -> Event {
-    Event::Filled {
-        account: o.account,
-        id: o.id,
-        instrument: o.instrument.unwrap(),
-    }
-}
-
-/// A trade of `qty` at the maker's price, the taker's whole order.
-fn trade(trade_id: u64, maker: &NewOrder, taker: &NewOrder, qty: i64) -> Event {
-    Event::Trade {
-        instrument: taker.instrument.unwrap(),
-        trade_id: TradeId(trade_id),
-        price: maker.price,
-        qty: tradestream_model::Qty(qty),
-        maker_account: maker.account,
-        maker_id: maker.id,
-        taker_account: taker.account,
-        taker_id: taker.id,
-        taker_side: taker.side,
-    }
-}
-
-/// `maker` rests, `taker` takes all of it: accepted, one trade, both filled.
-fn cross(e: &mut Engine, maker: NewOrder, taker: NewOrder, ids: (u64, u64, u64)) {
-    let (maker_order, taker_order, trade_id) = ids;
-    assert_eq!(place(e, maker), vec![accepted(&maker, maker_order)]);
-    assert_eq!(
-        place(e, taker),
-        vec![
-            accepted(&taker, taker_order),
-            trade(trade_id, &maker, &taker, maker.qty.0),
-            filled(&maker),
-            filled(&taker),
-        ]
-    );
-}
-
 fn summary(balance: &str, unrealized: &str, initial: &str, maintenance: &str) -> MarginSummary {
     MarginSummary {
         asset: name("USD"),
@@ -151,10 +91,6 @@ fn summary(balance: &str, unrealized: &str, initial: &str, maintenance: &str) ->
         initial: usd(initial),
         maintenance: usd(maintenance),
     }
-}
-
-fn margin_of(e: &Engine, account: u64) -> Vec<MarginSummary> {
-    e.margin_summary(tradestream_model::AccountId(account))
 }
 
 #[test]

@@ -13,51 +13,15 @@ mod venue;
 use tradestream_engine::Engine;
 use tradestream_model::{
     AccountId, Amount, CancelReason, Command, EngineError, Event, InstrumentId, InstrumentKind,
-    NewOrder, OrderId, Price, PriceKind, Qty, Side, Timestamp, TradeId,
+    Price, PriceKind, Qty, Side, Timestamp,
 };
 use venue::{
-    available, deposit, engine, limit, list, margin, name, perpetual, place, run, spec, usd,
-    usd_ledger,
+    accepted, available, deposit, engine, filled, limit, list, margin, name, perpetual, place, run,
+    spec, trade, usd, usd_ledger,
 };
 
 /// Eight hours: the venue's funding interval.
 const INTERVAL: i64 = 8 * 3_600_000;
-
-fn accepted(o: &NewOrder, order_id: u64) -> Event {
-    Event::Accepted {
-        account: o.account,
-        id: o.id,
-        order_id: OrderId(order_id),
-        instrument: o.instrument.unwrap(),
-        side: o.side,
-        order_type: o.order_type,
-        price: o.price,
-        qty: o.qty,
-        ts: Timestamp(0),
-    }
-}
-
-fn filled(o: &NewOrder) -> Event {
-    Event::Filled {
-        account: o.account,
-        id: o.id,
-        instrument: o.instrument.unwrap(),
-    }
-}
-
-fn trade(trade_id: u64, maker: &NewOrder, taker: &NewOrder, qty: i64) -> Event {
-    Event::Trade {
-        instrument: taker.instrument.unwrap(),
-        trade_id: TradeId(trade_id),
-        price: maker.price,
-        qty: Qty(qty),
-        maker_account: maker.account,
-        maker_id: maker.id,
-        taker_account: taker.account,
-        taker_id: taker.id,
-        taker_side: taker.side,
-    }
-}
 
 fn price(instrument: InstrumentId, kind: PriceKind, p: i64) -> Command {
     Command::SetPrice {

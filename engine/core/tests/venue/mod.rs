@@ -1,14 +1,15 @@
 //! A small derivatives venue for scenario tests: a USD-settled engine and builders for the
-//! commands the scenarios send. Amounts are decimal strings so expectations read like a ledger.
+//! commands the scenarios send, and of the events they expect. Amounts are decimal strings so
+//! expectations read like a ledger.
 
 #![allow(dead_code)]
 
-use tradestream_engine::{Engine, EngineConfig};
+use tradestream_engine::{Engine, EngineConfig, MarginSummary};
 use tradestream_model::decimal::{self, Grid};
 use tradestream_model::{
     AccountId, Amount, ClientOrderId, Command, Event, InstrumentId, InstrumentKind, InstrumentSpec,
-    Margin, NewOrder, OrderType, Price, Qty, SelfTradePrevention, ShortName, Side, TimeInForce,
-    Timestamp,
+    Margin, NewOrder, OrderId, OrderType, Price, Qty, RejectReason, SelfTradePrevention, ShortName,
+    Side, TimeInForce, Timestamp, TradeId,
 };
 
 /// A USD amount from a decimal string.
@@ -150,4 +151,78 @@ pub fn usd_ledger(e: &Engine) -> i128 {
         }
     }
     total
+}
+
+/// The `accepted` event of an order given engine order id `order_id` (at time 0).
+pub fn accepted(o: &NewOrder, order_id: u64) -> Event {
+    Event::Accepted {
+        account: o.account,
+        id: o.id,
+        order_id: OrderId(order_id),
+        instrument: o.instrument.unwrap(),
+        side: o.side,
+        order_type: o.order_type,
+        price: o.price,
+        qty: o.qty,
+        ts: Timestamp(0),
+    }
+}
+
+/// The `rejected` event of an order.
+pub fn rejected(o: &NewOrder, reason: RejectReason) -> Event {
+    Event::Rejected {
+        account: o.account,
+        id: o.id,
+        reason,
+    }
+}
+
+/// The `filled` event of an order.
+pub fn filled(o: &NewOrder) -> Event {
+    Event::Filled {
+        account: o.account,
+        id: o.id,
+        instrument: o.instrument.unwrap(),
+    }
+}
+
+/// A trade of `qty` at the maker's price.
+pub fn trade(trade_id: u64, maker: &NewOrder, taker: &NewOrder, qty: i64) -> Event {
+    Event::Trade {
+        instrument: taker.instrument.unwrap(),
+        trade_id: TradeId(trade_id),
+        price: maker.price,
+        qty: Qty(qty),
+        maker_account: maker.account,
+        maker_id: maker.id,
+        taker_account: taker.account,
+        taker_id: taker.id,
+        taker_side: taker.side,
+    }
+}
+
+/// Places an order that must rest untouched as engine order `order_id`.
+pub fn rest(e: &mut Engine, o: NewOrder, order_id: u64) {
+    assert_eq!(place(e, o), vec![accepted(&o, order_id)], "{o:?}");
+}
+
+/// A maker rests and a taker of the same size fills it in full: `ids` are the maker's and the
+/// taker's engine order ids and the trade id.
+pub fn cross(e: &mut Engine, maker: NewOrder, taker: NewOrder, ids: (u64, u64, u64)) {
+    let (maker_order, taker_order, trade_id) = ids;
+    rest(e, maker, maker_order);
+    assert_eq!(
+        place(e, taker),
+        vec![
+            accepted(&taker, taker_order),
+            trade(trade_id, &maker, &taker, maker.qty.0),
+            filled(&maker),
+            filled(&taker),
+        ]
+    );
+}
+
+/// The account's margin per settlement asset.
+pub fn margin_of(e: &Engine, account: u64) -> Vec<MarginSummary> {
+    e.margin_summary(AccountId(account))
 }
