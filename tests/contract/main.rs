@@ -35,6 +35,7 @@ mod limits;
 mod operator;
 mod orders;
 mod post_only;
+mod products;
 mod reject_precedence;
 mod stp;
 mod tif;
