@@ -1,4 +1,4 @@
-//! Output of the derivatives events (issue 5) and the `margin` and `insurance` queries, in the
+//! Output of the derivatives events (issue 5) and the `margin`, `insurance` and `greeks` queries, in the
 //! style of [`super::format`]: fields in a fixed order, decimals normalised, symbols and asset
 //! names instead of ids.
 
@@ -145,4 +145,37 @@ pub(super) fn insurance(out: &mut Vec<u8>, seq: u64, engine: &Engine) {
             .amount("amount", amount)
             .end();
     }
+}
+
+/// The `greeks` query: the option's Black-76 price and sensitivities at the edge, in the quote
+/// asset (price, vega per 1.00 of volatility, theta per year) and per unit of the underlying
+/// (delta, gamma). Nothing here enters the engine.
+pub(super) fn greeks(
+    out: &mut Vec<u8>,
+    seq: u64,
+    p: &super::parse_derivatives::Priced,
+    engine: &Engine,
+) {
+    use rust_decimal::prelude::ToPrimitive;
+    let spec = engine
+        .instrument(p.instrument)
+        .expect("priced options are listed")
+        .spec;
+    let tick = spec.tick.to_decimal().to_f64().unwrap_or(0.0);
+    let g = p.quote.greeks;
+    let mut vol = vec![b'"'];
+    write_fixed(p.vol_ppm as i128, 6, &mut vol);
+    vol.push(b'"');
+    let num = |x: f64| format!("{x:.6}");
+    Obj::start(out, seq, "greeks")
+        .str("symbol", spec.symbol.as_str())
+        .raw("vol", &vol)
+        .grid("underlying", spec.tick, p.underlying.0)
+        .grid("mark", spec.tick, p.quote.mark.0)
+        .int("price", num(g.price * tick))
+        .int("delta", num(g.delta))
+        .int("gamma", num(if tick > 0.0 { g.gamma / tick } else { 0.0 }))
+        .int("vega", num(g.vega * tick))
+        .int("theta", num(g.theta * tick))
+        .end();
 }

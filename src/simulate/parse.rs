@@ -27,6 +27,8 @@ pub enum Input {
     Margin(AccountId),
     /// The insurance funds.
     Insurance,
+    /// An option priced at the edge: mark and greeks (changes nothing).
+    Greeks(super::parse_derivatives::Priced),
     /// Aggregated levels of a book.
     Book {
         /// Instrument.
@@ -156,6 +158,7 @@ pub fn parse_line(line: &[u8], engine: &Engine) -> Result<Input, FieldError> {
         "positions" => return Ok(Input::Positions(f.account()?)),
         "margin" => return Ok(Input::Margin(f.account()?)),
         "insurance" => return Ok(Input::Insurance),
+        "greeks" => return Ok(Input::Greeks(super::parse_derivatives::priced(&f, engine)?)),
         "balance" => return Ok(Input::Balance(f.account()?)),
         "fees" => return Ok(Input::Fees),
         "book" => {

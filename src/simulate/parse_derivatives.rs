@@ -1,5 +1,5 @@
 //! The derivatives part of the input (issue 5): instrument kinds, option risk arrays and the
-//! edge's option pricing (`vol`).
+//! edge's option pricing (`vol`, and the `greeks` query that prints the same pricing).
 //!
 //! `vol` is the only place where floating point touches the engine's inputs: the option is priced
 //! here, at the edge, and what enters the engine (and its journal) is the resulting
@@ -15,7 +15,7 @@ use tradestream_model::decimal::Grid;
 use tradestream_model::{
     Command, InstrumentId, InstrumentKind, OptionRight, Price, Timestamp, RISK_SCENARIOS,
 };
-use tradestream_risk::pricing::{price_option, ScanRange};
+use tradestream_risk::pricing::{price_option, OptionQuote, ScanRange};
 
 const RIGHTS: &[(&str, OptionRight)] = &[("call", OptionRight::Call), ("put", OptionRight::Put)];
 
@@ -145,6 +145,30 @@ pub(super) fn option_risk(f: &Fields, engine: &Engine) -> Result<Command, FieldE
 /// `vol`: prices the option at the edge (its underlying's mark, the engine clock, the given
 /// volatility and scan range) and enters the resulting mark and risk array as `OptionRisk`.
 pub(super) fn vol(f: &Fields, engine: &Engine) -> Result<Command, FieldError> {
+    let p = priced(f, engine)?;
+    Ok(Command::OptionRisk {
+        instrument: p.instrument,
+        vol_ppm: p.vol_ppm,
+        mark: p.quote.mark,
+        values: p.quote.values,
+    })
+}
+
+/// An option priced at the edge: what `vol` journals and the `greeks` query prints.
+#[derive(Debug, Clone, Copy)]
+pub struct Priced {
+    /// The option.
+    pub instrument: InstrumentId,
+    /// Volatility, parts per million.
+    pub vol_ppm: u32,
+    /// The underlying's mark in the option's ticks.
+    pub underlying: Price,
+    /// Mark, risk array and greeks.
+    pub quote: OptionQuote,
+}
+
+/// Prices the option named by `symbol` at `vol` (and the optional scan range).
+pub(super) fn priced(f: &Fields, engine: &Engine) -> Result<Priced, FieldError> {
     let instrument = known_symbol(f, engine)?;
     let option = engine
         .instrument(instrument)
@@ -198,11 +222,11 @@ pub(super) fn vol(f: &Fields, engine: &Engine) -> Result<Command, FieldError> {
         range,
     )
     .map_err(|e| format!("cannot price the option: {e}"))?;
-    Ok(Command::OptionRisk {
+    Ok(Priced {
         instrument,
         vol_ppm,
-        mark: quote.mark,
-        values: quote.values,
+        underlying: underlying_price,
+        quote,
     })
 }
 

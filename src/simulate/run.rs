@@ -193,6 +193,7 @@ fn one_line<W: Write>(
         Ok(Input::Positions(account)) => format::positions(text, seq, account, engine),
         Ok(Input::Margin(account)) => format_derivatives::margin(text, seq, account, engine),
         Ok(Input::Insurance) => format_derivatives::insurance(text, seq, engine),
+        Ok(Input::Greeks(p)) => format_derivatives::greeks(text, seq, &p, engine),
         Ok(Input::Book { instrument, depth }) => format::book(text, seq, instrument, depth, engine),
     }
     Ok(())

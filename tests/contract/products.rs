@@ -173,3 +173,25 @@ fn reduce_only_and_position_limit_rejects() {
     ]));
     check_raw(&input, &expected);
 }
+
+#[test]
+fn greeks_price_an_option_at_the_edge_and_change_nothing() {
+    let input = [
+        r#"{"op":"instrument","symbol":"BTC-PERP","kind":"perpetual","base":"BTC","quote":"USD","tick":"0.1","lot":"0.001","funding_interval_ms":3600000,"initial_margin_bps":1000}"#,
+        r#"{"op":"instrument","symbol":"BTC-C50","kind":"option","base":"BTC","quote":"USD","tick":"0.1","lot":"0.001","underlying":"BTC-PERP","right":"call","strike":"50000","expiry":31536000000,"initial_margin_bps":10000}"#,
+        r#"{"op":"greeks","symbol":"BTC-C50","vol":"0.2"}"#,
+        r#"{"op":"mark","symbol":"BTC-PERP","price":"50000"}"#,
+        r#"{"op":"greeks","symbol":"BTC-C50","vol":"0.2"}"#,
+        r#"{"op":"greeks","symbol":"BTC-PERP","vol":"0.2"}"#,
+    ];
+    let expected = ls_of(&[
+        r#"{"seq":3,"event":"error","line":3,"message":"underlying has no mark"}"#,
+        r#"{"seq":4,"event":"mark","symbol":"BTC-PERP","price":"50000"}"#,
+        // Black-76 at the money, one year, 20%: d1 = 0.1, N(d1) = 0.539828, phi(d1) = 0.396953;
+        // price = 50000 x (N(0.1) - N(-0.1)) = 3982.78, gamma = phi / (F x 0.2) = 0.0000397,
+        // vega = F x phi = 19847.63, theta = -F x phi x 0.2 / 2 = -1984.76 (a year).
+        r#"{"seq":5,"event":"greeks","symbol":"BTC-C50","vol":"0.2","underlying":"50000","mark":"3982.8","price":3982.783728,"delta":0.539828,"gamma":0.000040,"vega":19847.627374,"theta":-1984.762737}"#,
+        r#"{"seq":6,"event":"error","line":6,"message":"field `symbol` must name an option"}"#,
+    ]);
+    check_raw(&input, &expected);
+}
