@@ -11,7 +11,8 @@
 //!
 //! - futures, perpetuals, compute futures: initial = `|pos x ref + sum(leaves x price)|` (the
 //!   buy side; the sell side `|pos x ref - sum(leaves x price)|`) x tick-lot x `initial_bps`,
-//!   plus the side's immediate loss against the reference (buying above it, selling below);
+//!   plus the side's immediate loss against the reference, order by order (each buy above it,
+//!   each sell below it; an order on the good side of the reference offsets nothing);
 //!   maintenance = `|pos| x ref x tick-lot x maintenance_bps` (orders do not count);
 //! - options: the loss in the worst scenario of the journaled risk array (each scenario values
 //!   the option; orders count at their own prices), times `initial_bps` / `maintenance_bps`
@@ -70,6 +71,10 @@ struct Orders {
     buy_value: i128,
     sells: i128,
     sell_value: i128,
+    /// Immediate loss of the buys against the reference, order by order (above it only).
+    buy_loss: i128,
+    /// Immediate loss of the sells (below the reference only).
+    sell_loss: i128,
 }
 
 /// A requirement too large to meet (an option without a risk array).
@@ -131,7 +136,7 @@ impl Engine {
             };
             if let Some(x) = extra.filter(|x| x.inst == p.instrument) {
                 extra_seen = true;
-                add_order(&mut orders, x.side, x.price, x.qty);
+                add_order(&mut orders, x.side, x.price, x.qty, self.reference_of(x.inst));
             }
             if p.qty == 0 && orders.buys == 0 && orders.sells == 0 {
                 continue;
@@ -152,7 +157,7 @@ impl Engine {
 
     fn extra_orders(&self, x: Extra) -> Orders {
         let mut o = Orders::default();
-        add_order(&mut o, x.side, x.price, x.qty);
+        add_order(&mut o, x.side, x.price, x.qty, self.reference_of(x.inst));
         o
     }
 
@@ -163,21 +168,28 @@ impl Engine {
         if account.open_orders == 0 {
             return orders;
         }
+        let reference = self.reference_of(inst);
         for slot in account.open_slots(&self.arena) {
             let o = self.arena.get(slot);
             if o.instrument == inst && slot != replaces {
-                add_order(&mut orders, o.side, o.price, o.leaves);
+                add_order(&mut orders, o.side, o.price, o.leaves, reference);
             }
         }
         orders
+    }
+
+    /// The instrument's reference price in ticks, if it has one.
+    fn reference_of(&self, inst: u32) -> Option<i128> {
+        self.instruments[inst as usize]
+            .reference()
+            .map(|p| p.0 as i128)
     }
 
     /// One instrument's contribution (balance 0).
     fn instrument_risk(&self, inst: u32, pos: i64, entry: i128, orders: Orders) -> Risk {
         let i = &self.instruments[inst as usize];
         let qptl = i.quote_per_tick_lot.0;
-        let priced = i.reference();
-        let reference = priced.map_or(0, |p| p.0 as i128);
+        let reference = i.reference().map_or(0, |p| p.0 as i128);
         let pos = pos as i128;
         let unrealized = if pos == 0 {
             0
@@ -207,22 +219,9 @@ impl Engine {
                 let value = pos.saturating_mul(reference);
                 let buy = value.saturating_add(orders.buy_value).abs();
                 let sell = value.saturating_sub(orders.sell_value).abs();
-                // Immediate losses: buying above the reference, selling below it (none before
-                // the instrument has a price at all).
-                let (buy_loss, sell_loss) = match priced {
-                    None => (0, 0),
-                    Some(_) => (
-                        orders
-                            .buy_value
-                            .saturating_sub(orders.buys.saturating_mul(reference))
-                            .max(0),
-                        orders
-                            .sells
-                            .saturating_mul(reference)
-                            .saturating_sub(orders.sell_value)
-                            .max(0),
-                    ),
-                };
+                // Immediate losses, order by order: buying above the reference, selling below
+                // it (none before the instrument has a price at all).
+                let (buy_loss, sell_loss) = (orders.buy_loss, orders.sell_loss);
                 let im_buy = share(buy.saturating_mul(qptl), m.initial_bps)
                     .saturating_add(buy_loss.saturating_mul(qptl));
                 let im_sell = share(sell.saturating_mul(qptl), m.initial_bps)
@@ -256,19 +255,26 @@ fn add(total: &mut Risk, r: Risk) {
     total.maintenance = total.maintenance.saturating_add(r.maintenance);
 }
 
-fn add_order(o: &mut Orders, side: Side, price: Price, qty: Qty) {
-    let (q, v) = (
-        qty.0 as i128,
-        (qty.0 as i128).saturating_mul(price.0 as i128),
-    );
+/// Adds an order to its side's sums; `reference` (the instrument's, if any) gives its immediate
+/// loss.
+fn add_order(o: &mut Orders, side: Side, price: Price, qty: Qty, reference: Option<i128>) {
+    let (q, p) = (qty.0 as i128, price.0 as i128);
+    let v = q.saturating_mul(p);
+    let loss = |worse_by: i128| q.saturating_mul(worse_by.max(0));
     match side {
         Side::Buy => {
             o.buys += q;
             o.buy_value = o.buy_value.saturating_add(v);
+            o.buy_loss = o
+                .buy_loss
+                .saturating_add(reference.map_or(0, |r| loss(p - r)));
         }
         Side::Sell => {
             o.sells += q;
             o.sell_value = o.sell_value.saturating_add(v);
+            o.sell_loss = o
+                .sell_loss
+                .saturating_add(reference.map_or(0, |r| loss(r - p)));
         }
     }
 }
