@@ -136,7 +136,13 @@ impl Engine {
             };
             if let Some(x) = extra.filter(|x| x.inst == p.instrument) {
                 extra_seen = true;
-                add_order(&mut orders, x.side, x.price, x.qty, self.reference_of(x.inst));
+                add_order(
+                    &mut orders,
+                    x.side,
+                    x.price,
+                    x.qty,
+                    self.reference_of(x.inst),
+                );
             }
             if p.qty == 0 && orders.buys == 0 && orders.sells == 0 {
                 continue;
