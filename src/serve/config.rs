@@ -33,6 +33,8 @@ pub struct Config {
     pub ws: WsSection,
     /// Health and metrics.
     pub http: HttpSection,
+    /// FIX 4.4 acceptor.
+    pub fix: super::fix_config::FixSection,
     /// Instruments listed at first sight.
     #[serde(default)]
     pub instruments: Vec<InstrumentEntry>,
@@ -231,6 +233,9 @@ impl Config {
         }
         if self.ws.max_message_bytes < 256 {
             bail!("ws.max_message_bytes must be at least 256");
+        }
+        if self.fix.enabled && self.fix.sessions.is_empty() {
+            bail!("fix.enabled needs at least one [[fix.sessions]]");
         }
         for k in &self.keys {
             if k.ed25519_public.is_some() == k.hmac_secret.is_some() {

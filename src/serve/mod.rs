@@ -8,6 +8,8 @@
 
 mod bootstrap;
 pub mod config;
+mod fix;
+pub mod fix_config;
 mod http;
 mod keys;
 
@@ -36,12 +38,16 @@ fn idle(config: &Config) -> Idle {
     }
 }
 
-/// A running server: the engine thread and the WebSocket gateway (HTTP is served by [`run`]).
+/// A running server: the engine thread, the WebSocket gateway and the FIX acceptor (HTTP is
+/// served by [`run`]).
 pub struct Server {
     runtime: tradestream_runtime::RuntimeHandle,
     ws: WsServer,
+    fix: Option<tradestream_fix::server::FixServer>,
     /// Where the WebSocket gateway listens.
     pub ws_addr: std::net::SocketAddr,
+    /// Where the FIX acceptor listens, if enabled.
+    pub fix_addr: Option<std::net::SocketAddr>,
     /// The runtime's metrics.
     pub metrics: Arc<tradestream_runtime::Metrics>,
 }
@@ -83,10 +89,31 @@ impl Server {
             ..RuntimeConfig::default()
         };
         let idle_name = runtime_config.idle.name();
-        let wakers: Vec<Arc<dyn Wake>> = vec![notify.clone()];
-        let (runtime, mut ports) = tradestream_runtime::spawn(engine, runtime_config, wakers)
+        let fix_wakeup = Arc::new(tradestream_fix::server::Wakeup::default());
+        let mut wakers: Vec<Arc<dyn Wake>> = vec![notify.clone()];
+        if fix::needs_engine(config) {
+            wakers.push(fix_wakeup.clone());
+        }
+        let fix_seed = seed.clone();
+        let fix_catalog = catalog.clone();
+        let (runtime, ports) = tradestream_runtime::spawn(engine, runtime_config, wakers)
             .context("cannot start the engine thread")?;
-        let port = ports.pop().expect("one port per waker");
+        let mut ports = ports.into_iter();
+        let port = ports.next().expect("one port per waker");
+        let fix = if !config.fix.enabled {
+            None
+        } else if let Some(fix_port) = ports.next() {
+            Some(fix::start_exchange(
+                config,
+                fix_port,
+                fix_wakeup,
+                fix_catalog,
+                fix_seed,
+            )?)
+        } else {
+            Some(fix::start_echo(config)?)
+        };
+        let fix_addr = fix.as_ref().map(|f| f.local_addr);
         let ws_config = WsConfig {
             listen: config.ws.listen,
             max_message_bytes: config.ws.max_message_bytes,
@@ -116,7 +143,9 @@ impl Server {
         Ok(Server {
             runtime,
             ws,
+            fix,
             ws_addr,
+            fix_addr,
             metrics,
         })
     }
@@ -128,6 +157,9 @@ impl Server {
         self.runtime.stop_accepting();
         let stopped = self.runtime.stop(true);
         self.ws.stop().context("ws gateway")?;
+        if let Some(fix) = self.fix {
+            fix.stop().context("fix gateway")?;
+        }
         let report = stopped.map_err(anyhow::Error::msg)?;
         Ok(report.last_seq)
     }
@@ -138,6 +170,12 @@ pub fn run(config_path: Option<&Path>) -> Result<()> {
     let config = Config::load(config_path)?;
     let server = Server::start(&config)?;
     println!("ws listening on ws://{}/ws", server.ws_addr);
+    if let Some(addr) = server.fix_addr {
+        println!(
+            "fix listening on {addr} ({:?}, SenderCompID {})",
+            config.fix.mode, config.fix.sender_comp_id
+        );
+    }
     let metrics = server.metrics.clone();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

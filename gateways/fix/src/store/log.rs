@@ -1,0 +1,134 @@
+//! The store's append-only log file: framed, checksummed records.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::Path;
+
+/// One record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Record {
+    /// A message sent under `seq`.
+    Sent {
+        /// Its MsgSeqNum.
+        seq: u64,
+        /// Its bytes.
+        bytes: Vec<u8>,
+    },
+    /// The next expected inbound sequence number.
+    Target(u64),
+    /// The next outbound sequence number.
+    Sender(u64),
+    /// Everything before is void.
+    Reset,
+}
+
+impl Record {
+    fn encode(&self, out: &mut Vec<u8>) {
+        let start = out.len();
+        out.extend_from_slice(&[0; 4]);
+        match self {
+            Record::Sent { seq, bytes } => {
+                out.push(1);
+                out.extend_from_slice(&seq.to_le_bytes());
+                out.extend_from_slice(bytes);
+            }
+            Record::Target(n) => {
+                out.push(2);
+                out.extend_from_slice(&n.to_le_bytes());
+            }
+            Record::Sender(n) => {
+                out.push(3);
+                out.extend_from_slice(&n.to_le_bytes());
+            }
+            Record::Reset => out.push(4),
+        }
+        let len = (out.len() - start - 4) as u32;
+        out[start..start + 4].copy_from_slice(&len.to_le_bytes());
+        let crc = crc32c::crc32c(&out[start + 4..]);
+        out.extend_from_slice(&crc.to_le_bytes());
+    }
+
+    fn decode(body: &[u8]) -> Option<Record> {
+        let (kind, rest) = body.split_first()?;
+        let num = || {
+            rest.get(..8)
+                .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")))
+        };
+        Some(match kind {
+            1 => Record::Sent {
+                seq: num()?,
+                bytes: rest.get(8..)?.to_vec(),
+            },
+            2 => Record::Target(num()?),
+            3 => Record::Sender(num()?),
+            4 => Record::Reset,
+            _ => return None,
+        })
+    }
+}
+
+/// The open log.
+#[derive(Debug)]
+pub struct Log {
+    file: File,
+    buf: Vec<u8>,
+}
+
+impl Log {
+    /// Opens `path`, passing every valid record to `apply`; truncates a torn or corrupt tail.
+    pub fn open(path: &Path, mut apply: impl FnMut(Record)) -> io::Result<Log> {
+        let mut file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(true)
+            .open(path)?;
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes)?;
+        let mut pos = 0;
+        while pos + 4 <= bytes.len() {
+            let len = u32::from_le_bytes(bytes[pos..pos + 4].try_into().expect("4 bytes")) as usize;
+            let end = pos + 4 + len + 4;
+            if end > bytes.len() {
+                break;
+            }
+            let body = &bytes[pos + 4..pos + 4 + len];
+            let crc = u32::from_le_bytes(bytes[end - 4..end].try_into().expect("4 bytes"));
+            if crc != crc32c::crc32c(body) {
+                break;
+            }
+            let Some(rec) = Record::decode(body) else {
+                break;
+            };
+            apply(rec);
+            pos = end;
+        }
+        if pos < bytes.len() {
+            file.set_len(pos as u64)?;
+            file.sync_data()?;
+        }
+        file.seek(SeekFrom::End(0))?;
+        Ok(Log {
+            file,
+            buf: Vec::with_capacity(4096),
+        })
+    }
+
+    /// Appends one record (written to the file at once, synced by [`Log::sync`]).
+    pub fn append(&mut self, rec: &Record) -> io::Result<()> {
+        self.buf.clear();
+        rec.encode(&mut self.buf);
+        self.file.write_all(&self.buf)
+    }
+
+    /// Empties the file and records a reset.
+    pub fn reset(&mut self) -> io::Result<()> {
+        self.file.set_len(0)?;
+        self.append(&Record::Reset)?;
+        self.file.sync_data()
+    }
+
+    /// fdatasync.
+    pub fn sync(&mut self) -> io::Result<()> {
+        self.file.sync_data()
+    }
+}
