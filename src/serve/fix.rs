@@ -52,8 +52,14 @@ fn start<A: Application + Send + 'static>(
     app: A,
     wakeup: Arc<Wakeup>,
 ) -> Result<FixServer> {
+    let tls = match &fix.tls {
+        None => None,
+        Some(t) => {
+            Some(tradestream_fix::server::tls::acceptor(&t.cert, &t.key).context("fix.tls")?)
+        }
+    };
     let acceptor = Acceptor::new(Dictionary::fix44(), sessions, app);
-    FixServer::start(fix.listen, acceptor, wakeup)
+    FixServer::start(fix.listen, acceptor, wakeup, tls)
         .with_context(|| format!("cannot listen on {} (fix)", fix.listen))
 }
 

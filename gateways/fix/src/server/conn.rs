@@ -5,20 +5,19 @@ use super::{dispatch, Core, Writers};
 use crate::acceptor::Output;
 use crate::app::Application;
 use crate::codec::time::now_ms;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 
 /// Serves one accepted connection until either side closes it.
-pub(super) async fn serve<A: Application + 'static>(
-    stream: TcpStream,
+pub(super) async fn serve<A: Application + 'static, S: AsyncRead + AsyncWrite + Unpin + 'static>(
+    stream: S,
     core: Core<A>,
     writers: Writers,
 ) {
     let id = core.borrow_mut().connect(now_ms());
     let (tx, rx) = mpsc::unbounded_channel();
     writers.borrow_mut().insert(id, tx);
-    let (mut read, write) = stream.into_split();
+    let (mut read, write) = tokio::io::split(stream);
     let mut writer = tokio::task::spawn_local(write_loop(write, rx));
     let mut buf = vec![0u8; 64 * 1024];
     let mut writer_done = false;
@@ -47,10 +46,7 @@ pub(super) async fn serve<A: Application + 'static>(
     }
 }
 
-async fn write_loop(
-    mut write: tokio::net::tcp::OwnedWriteHalf,
-    mut rx: mpsc::UnboundedReceiver<Output>,
-) {
+async fn write_loop<W: AsyncWrite + Unpin>(mut write: W, mut rx: mpsc::UnboundedReceiver<Output>) {
     let mut batch = Vec::with_capacity(16 * 1024);
     while let Some(first) = rx.recv().await {
         let mut close = false;

@@ -1,8 +1,10 @@
-//! The I/O glue: a thread with a single-threaded tokio runtime that accepts TCP connections,
+//! The I/O glue: a thread with a single-threaded tokio runtime that accepts TCP (optionally
+//! TLS) connections,
 //! feeds their bytes to the [`Acceptor`], runs its timer, lets the application poll the engine
 //! when woken, and writes what the acceptor hands out.
 
 mod conn;
+pub mod tls;
 
 use crate::acceptor::{Acceptor, ConnId, Output};
 use crate::app::Application;
@@ -16,6 +18,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 use tokio::sync::{mpsc, Notify};
+use tokio_rustls::TlsAcceptor;
 
 /// Wakes the gateway thread when the engine released items (give it to the runtime as the
 /// gateway's waker).
@@ -46,12 +49,14 @@ type Core<A> = Rc<RefCell<Acceptor<A>>>;
 type Writers = Rc<RefCell<FxHashMap<ConnId, mpsc::UnboundedSender<Output>>>>;
 
 impl FixServer {
-    /// Binds `listen` and starts the gateway thread over `acceptor`. `wakeup` must be the
-    /// waker the engine runtime was given for the application's port (any one otherwise).
+    /// Binds `listen` and starts the gateway thread over `acceptor`, with TLS when `tls` is
+    /// given. `wakeup` must be the waker the engine runtime was given for the application's
+    /// port (any one otherwise).
     pub fn start<A: Application + Send + 'static>(
         listen: SocketAddr,
         acceptor: Acceptor<A>,
         wakeup: Arc<Wakeup>,
+        tls: Option<TlsAcceptor>,
     ) -> std::io::Result<FixServer> {
         let listener = TcpListener::bind(listen)?;
         listener.set_nonblocking(true)?;
@@ -65,7 +70,7 @@ impl FixServer {
                     .enable_all()
                     .build()?;
                 let local = tokio::task::LocalSet::new();
-                local.block_on(&rt, run(acceptor, listener, wakeup, stop))
+                local.block_on(&rt, run(acceptor, listener, wakeup, stop, tls))
             })?;
         Ok(FixServer {
             local_addr,
@@ -90,6 +95,7 @@ async fn run<A: Application + 'static>(
     listener: TcpListener,
     wakeup: Arc<Wakeup>,
     shutdown: Arc<Shutdown>,
+    tls: Option<TlsAcceptor>,
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::from_std(listener)?;
     let core: Core<A> = Rc::new(RefCell::new(acceptor));
@@ -105,7 +111,21 @@ async fn run<A: Application + 'static>(
             accepted = listener.accept() => {
                 if let Ok((stream, _)) = accepted {
                     let _ = stream.set_nodelay(true);
-                    tokio::task::spawn_local(conn::serve(stream, core.clone(), writers.clone()));
+                    let (core, writers) = (core.clone(), writers.clone());
+                    match tls.clone() {
+                        None => {
+                            tokio::task::spawn_local(conn::serve(stream, core, writers));
+                        }
+                        Some(tls) => {
+                            tokio::task::spawn_local(async move {
+                                let handshake = tls.accept(stream);
+                                let limit = Duration::from_secs(10);
+                                if let Ok(Ok(s)) = tokio::time::timeout(limit, handshake).await {
+                                    conn::serve(s, core, writers).await;
+                                }
+                            });
+                        }
+                    }
                 }
             }
             _ = shutdown.notify.notified() => {}
