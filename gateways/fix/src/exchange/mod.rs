@@ -237,4 +237,14 @@ impl Application for Exchange {
         }
         self.deferred.push_back(req);
     }
+
+    /// Retries deferred requests, then turns released engine items into messages.
+    fn poll(&mut self, max: usize, out: &mut Outbox) -> bool {
+        self.retry_deferred();
+        self.poll_engine(max, out)
+    }
+
+    fn finished(&self) -> bool {
+        self.engine_finished()
+    }
 }
