@@ -35,6 +35,7 @@ fn sessions(config: &Config) -> Result<Vec<Session>> {
             cfg.max_latency_ms = fix.max_latency_ms;
             cfg.logout_timeout_ms = fix.logout_timeout_ms;
             cfg.logon_timeout_ms = fix.logon_timeout_ms;
+            cfg.heartbeat_s = s.heartbeat_s;
             let dir = config
                 .data_dir
                 .join("fix")

@@ -68,4 +68,6 @@ pub struct FixSessionEntry {
     pub cancel_on_disconnect: bool,
     /// Overrides `fix.reset_on_logon` for this session.
     pub reset_on_logon: Option<bool>,
+    /// The HeartBtInt (seconds) its Logon must carry; absent: whatever it asks for.
+    pub heartbeat_s: Option<u64>,
 }

@@ -17,9 +17,15 @@ impl Session {
         if !self.verify(msg, false, true, now) {
             return;
         }
-        self.received_logon = true;
         let heartbeat = msg.get(tag::HEART_BT_INT).unwrap_or(b"0").to_vec();
-        self.heartbeat_ms = parse_u64(&heartbeat).unwrap_or(0).saturating_mul(1000) as i64;
+        let seconds = parse_u64(&heartbeat).unwrap_or(0);
+        if let Some(required) = self.cfg.heartbeat_s.filter(|h| *h != seconds) {
+            self.generate_logout(Some(&format!("HeartBtInt must be {required}")), now);
+            self.disconnect();
+            return;
+        }
+        self.received_logon = true;
+        self.heartbeat_ms = seconds.saturating_mul(1000) as i64;
         self.generate_logon_response(&heartbeat, reset, now);
         self.received_reset = false;
         let seq = msg.seq_num().unwrap_or(0);

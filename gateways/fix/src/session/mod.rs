@@ -35,6 +35,9 @@ pub struct SessionConfig {
     pub logout_timeout_ms: i64,
     /// How long a connection may stay without a Logon.
     pub logon_timeout_ms: i64,
+    /// The HeartBtInt (seconds) the counterparty must ask for in its Logon; `None`: any
+    /// (QuickFIX's acceptor behaviour).
+    pub heartbeat_s: Option<u64>,
 }
 
 impl SessionConfig {
@@ -48,6 +51,7 @@ impl SessionConfig {
             max_latency_ms: 120_000,
             logout_timeout_ms: 2_000,
             logon_timeout_ms: 10_000,
+            heartbeat_s: None,
         }
     }
 }
