@@ -181,11 +181,18 @@ impl<A: Application> Acceptor<A> {
     }
 
     /// A timer tick: heartbeats, test requests, timeouts; and the application's own work.
+    /// A connection that named no session within the shortest `logon_timeout_ms` is closed.
     pub fn tick(&mut self, now: i64) {
+        let logon_timeout = self
+            .sessions
+            .iter()
+            .map(|s| s.config().logon_timeout_ms)
+            .min()
+            .unwrap_or(10_000);
         let stale: Vec<ConnId> = self
             .conns
             .iter()
-            .filter(|(_, c)| c.session.is_none() && now - c.opened >= 10_000)
+            .filter(|(_, c)| c.session.is_none() && now - c.opened >= logon_timeout)
             .map(|(id, _)| *id)
             .collect();
         for id in stale {

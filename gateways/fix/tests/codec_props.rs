@@ -10,7 +10,7 @@ use proptest::sample::Index;
 use support::dict;
 use tradestream_fix::codec::encode::encode;
 use tradestream_fix::codec::frame::{next_frame, Frame};
-use tradestream_fix::codec::parse::Message;
+use tradestream_fix::codec::parse::{Garbled, Message};
 use tradestream_fix::codec::time::{parse_timestamp, timestamp};
 use tradestream_fix::validate;
 
@@ -164,7 +164,7 @@ fn noise() -> impl Strategy<Value = Vec<u8>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(support::cases(512)))]
 
     #[test]
     fn encode_then_parse_round_trips(m in msg()) {
@@ -249,6 +249,21 @@ proptest! {
                 "a corrupted message was accepted: {}", support::show(&f)
             );
         }
+    }
+
+    #[test]
+    fn a_wrong_body_length_with_a_right_checksum_is_garbled(m in msg(), delta in 1usize..50, up in any::<bool>()) {
+        let (fields, _) = model(&m);
+        let real: usize = std::str::from_utf8(&fields[1].1).unwrap().parse().unwrap();
+        let wrong = if up { real + delta } else { real.saturating_sub(delta) };
+        prop_assume!(wrong != real);
+        let mut bad = fields.clone();
+        bad[1].1 = wrong.to_string().into_bytes();
+        bad.pop();
+        let mut bytes = body_bytes(&bad);
+        let sum = bytes.iter().map(|b| u32::from(*b)).sum::<u32>() % 256;
+        bytes.extend_from_slice(format!("10={sum:03}\x01").as_bytes());
+        prop_assert_eq!(Message::parse(bytes, &()), Err(Garbled::BodyLength));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The exchange application over a real engine: market data snapshots and incremental
 //! refreshes, market data rejects, and the security list.
 
-#[path = "exchange_support.rs"]
+#[path = "exchange_support/mod.rs"]
 mod support;
 
 use support::{f, fresh_symbol, Harness};

@@ -1,7 +1,7 @@
 //! The exchange application over a real engine: order entry, fills on both sides, cancel,
 //! replace, mass cancel, status requests, cancel-on-disconnect and application rejects.
 
-#[path = "exchange_support.rs"]
+#[path = "exchange_support/mod.rs"]
 mod support;
 
 use support::{f, fresh_symbol, Harness};

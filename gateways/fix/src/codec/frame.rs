@@ -87,7 +87,9 @@ pub fn next_frame(buf: &[u8]) -> Frame {
 }
 
 fn garbled(buf: &[u8], start: usize) -> Frame {
-    let drop = find(buf, b"8=", start + 2).unwrap_or(buf.len());
+    // Without a further `8=`, keep a final `8`: it may start the next message.
+    let drop =
+        find(buf, b"8=", start + 2).unwrap_or(buf.len() - usize::from(buf.last() == Some(&b'8')));
     Frame::Garbled { drop }
 }
 

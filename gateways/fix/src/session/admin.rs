@@ -25,7 +25,7 @@ impl Session {
             return;
         }
         self.received_logon = true;
-        self.heartbeat_ms = seconds.saturating_mul(1000) as i64;
+        self.heartbeat_ms = i64::try_from(seconds.saturating_mul(1000)).unwrap_or(i64::MAX);
         self.generate_logon_response(&heartbeat, reset, now);
         self.received_reset = false;
         let seq = msg.seq_num().unwrap_or(0);

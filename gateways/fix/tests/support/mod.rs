@@ -56,7 +56,7 @@ pub fn ts(ms: i64) -> String {
 pub fn render(m: &Message) -> String {
     m.fields()
         .iter()
-        .filter(|f| !matches!(f.tag, 8 | 9 | 10))
+        .filter(|f| !matches!(f.tag, 8..=10))
         .map(|f| format!("{}={}", f.tag, show(m.value(f))))
         .collect::<Vec<_>>()
         .join("|")
@@ -352,4 +352,12 @@ impl<A: Application> Harness<A> {
 /// The Logon answer to [`Peer::logon`] with HeartBtInt 30, under `seq` at `now`.
 pub fn logon_answer(seq: u64, now: i64) -> String {
     format!("35=A|34={seq}|49={US}|52={}|56={THEM}|98=0|108=30", ts(now))
+}
+
+/// Proptest cases: `PROPTEST_CASES` when set, else `default`.
+pub fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
