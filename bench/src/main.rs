@@ -3,6 +3,7 @@
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 
+mod fix;
 mod journal;
 mod ws;
 
@@ -27,6 +28,9 @@ enum Command {
     /// WebSocket wire to wire: order entry open loop in fast and durable ack, market-data
     /// fan-out, against a loopback TCP echo and fdatasync measured in the same run.
     Ws(ws::WsArgs),
+    /// FIX wire to wire: NewOrderSingle to ExecutionReport open loop, against a loopback TCP
+    /// echo and QuickFIX's ordermatch in the same run, Tradestream in fast and durable ack.
+    Fix(fix::FixArgs),
 }
 
 fn main() -> Result<()> {
@@ -34,5 +38,6 @@ fn main() -> Result<()> {
         Command::Engine(args) => bench::engine::run(&args),
         Command::Journal(args) => journal::run(&args),
         Command::Ws(args) => ws::run(&args),
+        Command::Fix(args) => fix::run(&args),
     }
 }

@@ -19,11 +19,11 @@ mod echo;
 mod entry;
 mod fanout;
 mod frames;
-mod problems;
+pub(crate) mod problems;
 mod results;
-mod schedule;
-mod server;
-mod settings;
+pub(crate) mod schedule;
+pub(crate) mod server;
+pub(crate) mod settings;
 mod summary;
 mod tables;
 

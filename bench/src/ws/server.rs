@@ -70,6 +70,10 @@ slow_consumer_messages = {slow_consumer}
 [http]
 listen = "127.0.0.1:0"
 
+# The FIX gateway (on by default) is not measured here: off, so the engine feeds one gateway.
+[fix]
+enabled = false
+
 [[instruments]]
 symbol = "{SYMBOL}"
 base = "BTC"
@@ -130,7 +134,7 @@ impl Running {
 }
 
 /// Runs `f` with file descriptor 1 pointing at stderr.
-fn on_stderr<T>(f: impl FnOnce() -> T) -> T {
+pub(crate) fn on_stderr<T>(f: impl FnOnce() -> T) -> T {
     let _ = std::io::stdout().flush();
     // SAFETY: dup/dup2/close on the process's own standard descriptors; `saved` is checked
     // before use and closed once restored.

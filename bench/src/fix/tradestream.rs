@@ -1,0 +1,145 @@
+//! Tradestream under test, in-process: `tradestream::serve::Server` started from a TOML config
+//! laid over the embedded defaults: one instrument (BTC-USD, tick 0.5, lot 0.0001, no fees),
+//! accounts 1 and 2 funded far beyond a run's needs, the FIX gateway in exchange mode on a
+//! loopback port the OS picks with one session per client session (`BENCH1` trades for
+//! account 1, `BENCH2` for account 2), group commit, and the data in a fresh directory.
+
+use std::fs;
+use std::net::SocketAddr;
+use std::path::Path;
+
+use std::sync::mpsc;
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use tradestream::serve::config::Config;
+use tradestream::serve::Server;
+
+use super::orders::{SESSIONS, SYMBOL, TRADESTREAM};
+use crate::ws::server::on_stderr;
+use crate::ws::settings::{Ack, Idle};
+
+/// Longest wait for a graceful stop.
+pub const STOP_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The config file's text for a server keeping its data in `data_dir`.
+pub fn config_toml(data_dir: &Path, ack: Ack, idle: Idle) -> String {
+    let sessions: String = SESSIONS
+        .iter()
+        .enumerate()
+        .map(|(k, s)| {
+            format!(
+                "\n[[fix.sessions]]\ntarget_comp_id = \"{s}\"\naccount = {}\n",
+                k + 1
+            )
+        })
+        .collect();
+    let accounts: String = (1..=SESSIONS.len())
+        .map(|a| {
+            format!(
+                "\n[[accounts]]\nid = {a}\ndeposits = {{ USD = \"1000000000\", BTC = \"1000000\" }}\n"
+            )
+        })
+        .collect();
+    format!(
+        r#"# Written by `bench fix`.
+data_dir = '{data_dir}'
+ack = "{ack}"
+fsync = "always"
+
+[engine]
+idle = "{idle}"
+
+[ws]
+listen = "127.0.0.1:0"
+
+[http]
+listen = "127.0.0.1:0"
+
+[fix]
+enabled = true
+listen = "127.0.0.1:0"
+mode = "exchange"
+sender_comp_id = "{acceptor}"
+reset_on_logon = false
+{sessions}
+[[instruments]]
+symbol = "{SYMBOL}"
+base = "BTC"
+quote = "USD"
+tick = "0.5"
+lot = "0.0001"
+maker_fee_bps = 0
+taker_fee_bps = 0
+{accounts}"#,
+        data_dir = data_dir.display(),
+        ack = ack.name(),
+        idle = idle.name(),
+        acceptor = TRADESTREAM.acceptor,
+    )
+}
+
+/// A running server.
+pub struct Running {
+    server: Server,
+    /// Where the FIX gateway listens.
+    pub addr: SocketAddr,
+}
+
+impl Running {
+    /// Writes the config into `dir` and starts a server with its data in `dir/data`. What the
+    /// server prints goes to stderr, so stdout keeps only the tables.
+    pub fn start(dir: &Path, ack: Ack, idle: Idle) -> Result<Running> {
+        let path = dir.join("server.toml");
+        fs::write(&path, config_toml(&dir.join("data"), ack, idle))
+            .with_context(|| format!("writing {}", path.display()))?;
+        let config = Config::load(Some(&path))?;
+        let server = on_stderr(|| Server::start(&config)).context("starting the server")?;
+        let addr = server
+            .fix_addr
+            .context("the server started without its FIX gateway")?;
+        Ok(Running { server, addr })
+    }
+
+    /// Graceful stop (drain, sync, final snapshot). A server that has not stopped within
+    /// [`STOP_TIMEOUT`] is left running in the background (its threads idle) and the stop is
+    /// reported as failed, so one hung shutdown does not hang the whole benchmark.
+    pub fn stop(self) -> Result<()> {
+        let (done, wait) = mpsc::channel();
+        let server = self.server;
+        std::thread::Builder::new()
+            .name("bench-server-stop".into())
+            .spawn(move || {
+                let _ = done.send(server.stop());
+            })
+            .context("spawning the stopping thread")?;
+        // What the server prints while it stops goes to stderr; stdout is restored when the
+        // wait ends, stopped or not.
+        match on_stderr(|| wait.recv_timeout(STOP_TIMEOUT)) {
+            Ok(stopped) => stopped.map(drop).context("stopping the server"),
+            Err(_) => bail!(
+                "the server did not stop within {} s (left running in the background)",
+                STOP_TIMEOUT.as_secs()
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_server_accepts_the_config() {
+        let text = config_toml(Path::new("/tmp/x"), Ack::Fast, Idle::SpinPark);
+        assert!(text.contains("target_comp_id = \"BENCH2\"\naccount = 2\n"));
+        let path =
+            std::env::temp_dir().join(format!("bench-fix-config-{}.toml", std::process::id()));
+        fs::write(&path, &text).expect("temp dir is writable");
+        let config = Config::load(Some(&path));
+        let _ = fs::remove_file(&path);
+        let config = config.expect("the server accepts the config");
+        assert_eq!(config.instruments.len(), 1);
+        assert_eq!(config.accounts.len(), 2);
+    }
+}
