@@ -218,11 +218,9 @@ impl<A: Application> Acceptor<A> {
         self.app.finished()
     }
 
-    /// Makes the stores durable, then hands out what to write and close.
+    /// Writes (and, when durable, syncs) what the stores appended, then hands out what to
+    /// write and close.
     pub fn take_outputs(&mut self) -> Vec<(ConnId, Output)> {
-        if self.outputs.is_empty() {
-            return Vec::new();
-        }
         for s in 0..self.sessions.len() {
             if !self.sessions[s].sync() {
                 self.flush_session(s);

@@ -67,11 +67,12 @@ impl Record {
     }
 }
 
-/// The open log.
+/// The open log. Appends collect in memory and reach the file in one write at
+/// [`Log::flush`] (the acceptor flushes before any output leaves).
 #[derive(Debug)]
 pub struct Log {
     file: File,
-    buf: Vec<u8>,
+    pending: Vec<u8>,
 }
 
 impl Log {
@@ -109,26 +110,48 @@ impl Log {
         file.seek(SeekFrom::End(0))?;
         Ok(Log {
             file,
-            buf: Vec::with_capacity(4096),
+            pending: Vec::with_capacity(16 * 1024),
         })
     }
 
-    /// Appends one record (written to the file at once, synced by [`Log::sync`]).
-    pub fn append(&mut self, rec: &Record) -> io::Result<()> {
-        self.buf.clear();
-        rec.encode(&mut self.buf);
-        self.file.write_all(&self.buf)
+    /// Appends one record (in memory until [`Log::flush`]).
+    pub fn append(&mut self, rec: &Record) {
+        rec.encode(&mut self.pending);
     }
 
-    /// Empties the file and records a reset.
+    /// True when appended records have not reached the file yet.
+    pub fn is_dirty(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    /// Writes the appended records to the file (one write).
+    pub fn flush(&mut self) -> io::Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let r = self.file.write_all(&self.pending);
+        self.pending.clear();
+        r
+    }
+
+    /// Empties the file and records a reset, durably.
     pub fn reset(&mut self) -> io::Result<()> {
+        self.pending.clear();
         self.file.set_len(0)?;
-        self.append(&Record::Reset)?;
+        self.append(&Record::Reset);
+        self.flush()?;
         self.file.sync_data()
     }
 
-    /// fdatasync.
+    /// Writes what was appended, then fdatasync.
     pub fn sync(&mut self) -> io::Result<()> {
+        self.flush()?;
         self.file.sync_data()
+    }
+}
+
+impl Drop for Log {
+    fn drop(&mut self) {
+        let _ = self.flush();
     }
 }

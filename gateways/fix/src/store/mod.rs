@@ -3,10 +3,11 @@
 //!
 //! The log holds records `[len u32][kind u8][payload][crc32c u32]`: a sent message (its
 //! sequence number and bytes), the next expected inbound sequence number, or a reset. Opening
-//! replays it; a torn or corrupt tail is truncated. With [`Sync::Always`] the acceptor calls
-//! [`Store::sync`] (one fdatasync for everything appended) before any byte those appends
-//! produced is written to a socket, so a message the counterparty saw is never lost and a
-//! sequence number is never reused after a crash: the journal's guarantee.
+//! replays it; a torn or corrupt tail is truncated. Appends collect in memory; the acceptor
+//! calls [`Store::sync`] before any byte they produced is written to a socket: one write of
+//! everything appended and, with [`Sync::Always`], one fdatasync, so a message the
+//! counterparty saw is never lost and a sequence number is never reused after a crash: the
+//! journal's guarantee.
 
 mod log;
 
@@ -83,7 +84,7 @@ impl Store {
             log.append(&log::Record::Sent {
                 seq,
                 bytes: bytes.to_vec(),
-            })?;
+            });
         }
         self.sent.insert(seq, bytes.to_vec());
         self.next_sender = seq + 1;
@@ -93,7 +94,7 @@ impl Store {
     /// Sets the next expected inbound number.
     pub fn set_next_target(&mut self, n: u64) -> io::Result<()> {
         if let Some(log) = &mut self.log {
-            log.append(&log::Record::Target(n))?;
+            log.append(&log::Record::Target(n));
         }
         self.next_target = n;
         Ok(())
@@ -102,7 +103,7 @@ impl Store {
     /// Sets the next outbound number (an operator's sequence reset).
     pub fn set_next_sender(&mut self, n: u64) -> io::Result<()> {
         if let Some(log) = &mut self.log {
-            log.append(&log::Record::Sender(n))?;
+            log.append(&log::Record::Sender(n));
         }
         self.next_sender = n;
         Ok(())
@@ -126,11 +127,14 @@ impl Store {
         Ok(())
     }
 
-    /// Makes everything appended so far durable (a no-op unless [`Sync::Always`]).
+    /// Writes everything appended so far to the log (one write) and, with [`Sync::Always`],
+    /// makes it durable. Nothing to do when nothing was appended since.
     pub fn sync(&mut self) -> io::Result<()> {
         match (&mut self.log, self.sync) {
+            (Some(log), _) if !log.is_dirty() => Ok(()),
             (Some(log), Sync::Always) => log.sync(),
-            _ => Ok(()),
+            (Some(log), Sync::Never) => log.flush(),
+            (None, _) => Ok(()),
         }
     }
 }
