@@ -71,7 +71,10 @@ fn run(a: &mut Acceptor<Echo>, data: &[u8]) {
     a.tick(NOW + 2);
     a.disconnected(conn, NOW + 3);
     let _ = a.take_outputs();
-    assert!(!a.session(0).is_connected(), "the input's connection is gone");
+    assert!(
+        !a.session(0).is_connected(),
+        "the input's connection is gone"
+    );
 }
 
 fuzz_target!(|data: &[u8]| {
