@@ -131,6 +131,9 @@ slow_consumer_messages = {slow_consumer_messages}
 [http]
 listen = "127.0.0.1:0"
 
+[fix]
+listen = "127.0.0.1:0"
+
 [[instruments]]
 symbol = "{SYMBOL}"
 base = "BTC"
