@@ -39,6 +39,8 @@ struct Conn {
 pub struct Acceptor<A: Application> {
     dict: Dictionary,
     sessions: Vec<Session>,
+    /// The connection attached to each session, by session id.
+    attached: Vec<Option<ConnId>>,
     conns: FxHashMap<ConnId, Conn>,
     next_conn: ConnId,
     app: A,
@@ -51,6 +53,7 @@ impl<A: Application> Acceptor<A> {
     pub fn new(dict: Dictionary, sessions: Vec<Session>, app: A) -> Acceptor<A> {
         Acceptor {
             dict,
+            attached: vec![None; sessions.len()],
             sessions,
             conns: FxHashMap::default(),
             next_conn: 1,
@@ -134,6 +137,7 @@ impl<A: Application> Acceptor<A> {
                     self.sessions[s].connect(now);
                     if let Some(c) = self.conns.get_mut(&conn) {
                         c.session = Some(s);
+                        self.attached[s] = Some(conn);
                     }
                     s
                 }
@@ -172,11 +176,9 @@ impl<A: Application> Acceptor<A> {
 
     /// The connection closed (by the peer or after an [`Output::Close`]).
     pub fn disconnected(&mut self, conn: ConnId, now: i64) {
-        if let Some(c) = self.conns.remove(&conn) {
-            if let Some(s) = c.session {
-                self.sessions[s].disconnected(&mut self.app, &mut self.outbox);
-                self.flush_outbox(now);
-            }
+        if let Some(s) = self.conns.remove(&conn).and_then(|c| c.session) {
+            self.detach(s);
+            self.flush_outbox(now);
         }
     }
 
@@ -253,26 +255,14 @@ impl<A: Application> Acceptor<A> {
     }
 
     fn flush_session(&mut self, s: SessionId) {
-        let conn = self
-            .conns
-            .iter()
-            .find(|(_, c)| c.session == Some(s))
-            .map(|(id, _)| *id);
         let actions: Vec<Action> = self.sessions[s].take_actions().collect();
-        let Some(conn) = conn else {
+        let Some(conn) = self.attached[s] else {
             return;
         };
         for a in actions {
             match a {
                 Action::Write(b) => self.outputs.push((conn, Output::Write(b))),
-                Action::Disconnect => {
-                    self.outputs.push((conn, Output::Close));
-                    if let Some(c) = self.conns.get_mut(&conn) {
-                        c.session = None;
-                    }
-                    self.conns.remove(&conn);
-                    self.sessions[s].disconnected(&mut self.app, &mut self.outbox);
-                }
+                Action::Disconnect => self.close(conn),
             }
         }
     }
@@ -281,8 +271,14 @@ impl<A: Application> Acceptor<A> {
         if let Some(c) = self.conns.remove(&conn) {
             self.outputs.push((conn, Output::Close));
             if let Some(s) = c.session {
-                self.sessions[s].disconnected(&mut self.app, &mut self.outbox);
+                self.detach(s);
             }
         }
+    }
+
+    /// The session lost its connection.
+    fn detach(&mut self, s: SessionId) {
+        self.attached[s] = None;
+        self.sessions[s].disconnected(&mut self.app, &mut self.outbox);
     }
 }

@@ -36,9 +36,8 @@ fn apply(s: &mut Store, op: &Op) {
         Op::Save(n, b) => s.save(*n, b),
         Op::Target(n) => s.set_next_target(*n),
         Op::Sender(n) => s.set_next_sender(*n),
-        Op::Reset => s.reset(),
+        Op::Reset => s.reset().unwrap(),
     }
-    .unwrap();
 }
 
 fn history() -> Vec<Op> {

@@ -408,7 +408,7 @@ impl Exchange {
         };
         let msg = report::order_report(l, o, &e);
         for session in self.sessions_of(account) {
-            out.send(session, msg.clone());
+            out.send(*session, msg.clone());
         }
     }
 }

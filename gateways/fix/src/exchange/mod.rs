@@ -70,6 +70,8 @@ pub struct Exchange {
     port: GatewayPort,
     catalog: Catalog,
     sessions: Vec<ExchangeSession>,
+    /// The sessions of each account (fixed at start).
+    by_account: HashMap<AccountId, Vec<SessionId>>,
     logged_on: Vec<bool>,
     orders: Orders,
     pending: HashMap<u64, Pending>,
@@ -99,6 +101,13 @@ impl Exchange {
             port,
             catalog,
             logged_on: vec![false; sessions.len()],
+            by_account: sessions
+                .iter()
+                .enumerate()
+                .fold(HashMap::default(), |mut m, (i, s)| {
+                    m.entry(s.account).or_insert_with(Vec::new).push(i);
+                    m
+                }),
             sessions,
             orders: Orders::default(),
             pending: HashMap::default(),
@@ -161,10 +170,8 @@ impl Exchange {
     }
 
     /// The sessions trading for `account`.
-    fn sessions_of(&self, account: AccountId) -> Vec<SessionId> {
-        (0..self.sessions.len())
-            .filter(|s| self.sessions[*s].account == account)
-            .collect()
+    fn sessions_of(&self, account: AccountId) -> &[SessionId] {
+        self.by_account.get(&account).map_or(&[], Vec::as_slice)
     }
 
     /// True when `session` may trade and see `symbol`.

@@ -68,8 +68,7 @@ impl Session {
         if let Some(new) = msg.get_u64(tag::NEW_SEQ_NO) {
             let expected = self.expected_target();
             if new > expected {
-                let r = self.store.set_next_target(new);
-                self.check_store(r);
+                self.store.set_next_target(new);
             } else if new < expected {
                 self.generate_reject(msg, 5, None, now);
             }

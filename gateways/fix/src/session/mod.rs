@@ -215,7 +215,6 @@ impl Session {
 
     fn incr_target(&mut self) {
         let n = self.store.next_target() + 1;
-        let r = self.store.set_next_target(n);
-        self.check_store(r);
+        self.store.set_next_target(n);
     }
 }

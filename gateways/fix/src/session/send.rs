@@ -41,8 +41,7 @@ impl Session {
             &mut bytes,
         );
         if resend_seq.is_none() {
-            let r = self.store.save(seq, &bytes);
-            self.check_store(r);
+            self.store.save(seq, &bytes);
         }
         let admin = is_admin(&msg.msg_type);
         let may_send = if admin {

@@ -22,16 +22,27 @@ pub enum Record {
     Reset,
 }
 
+/// Frames the record body `write` appends: its length before, its CRC32C after.
+fn framed(out: &mut Vec<u8>, write: impl FnOnce(&mut Vec<u8>)) {
+    let start = out.len();
+    out.extend_from_slice(&[0; 4]);
+    write(out);
+    let len = (out.len() - start - 4) as u32;
+    out[start..start + 4].copy_from_slice(&len.to_le_bytes());
+    let crc = crc32c::crc32c(&out[start + 4..]);
+    out.extend_from_slice(&crc.to_le_bytes());
+}
+
+fn encode_sent(out: &mut Vec<u8>, seq: u64, bytes: &[u8]) {
+    out.push(1);
+    out.extend_from_slice(&seq.to_le_bytes());
+    out.extend_from_slice(bytes);
+}
+
 impl Record {
     fn encode(&self, out: &mut Vec<u8>) {
-        let start = out.len();
-        out.extend_from_slice(&[0; 4]);
-        match self {
-            Record::Sent { seq, bytes } => {
-                out.push(1);
-                out.extend_from_slice(&seq.to_le_bytes());
-                out.extend_from_slice(bytes);
-            }
+        framed(out, |out| match self {
+            Record::Sent { seq, bytes } => encode_sent(out, *seq, bytes),
             Record::Target(n) => {
                 out.push(2);
                 out.extend_from_slice(&n.to_le_bytes());
@@ -41,11 +52,7 @@ impl Record {
                 out.extend_from_slice(&n.to_le_bytes());
             }
             Record::Reset => out.push(4),
-        }
-        let len = (out.len() - start - 4) as u32;
-        out[start..start + 4].copy_from_slice(&len.to_le_bytes());
-        let crc = crc32c::crc32c(&out[start + 4..]);
-        out.extend_from_slice(&crc.to_le_bytes());
+        });
     }
 
     fn decode(body: &[u8]) -> Option<Record> {
@@ -117,6 +124,11 @@ impl Log {
     /// Appends one record (in memory until [`Log::flush`]).
     pub fn append(&mut self, rec: &Record) {
         rec.encode(&mut self.pending);
+    }
+
+    /// Appends a sent message without copying it into a [`Record`] first.
+    pub fn append_sent(&mut self, seq: u64, bytes: &[u8]) {
+        framed(&mut self.pending, |out| encode_sent(out, seq, bytes));
     }
 
     /// True when appended records have not reached the file yet.

@@ -78,35 +78,30 @@ impl Store {
         self.next_target
     }
 
-    /// Records a sent message under the next sender number, and advances it.
-    pub fn save(&mut self, seq: u64, bytes: &[u8]) -> io::Result<()> {
+    /// Records a sent message under `seq` and advances the sender number past it (the log
+    /// record reaches the file at the next [`Store::sync`]).
+    pub fn save(&mut self, seq: u64, bytes: &[u8]) {
         if let Some(log) = &mut self.log {
-            log.append(&log::Record::Sent {
-                seq,
-                bytes: bytes.to_vec(),
-            });
+            log.append_sent(seq, bytes);
         }
         self.sent.insert(seq, bytes.to_vec());
         self.next_sender = seq + 1;
-        Ok(())
     }
 
     /// Sets the next expected inbound number.
-    pub fn set_next_target(&mut self, n: u64) -> io::Result<()> {
+    pub fn set_next_target(&mut self, n: u64) {
         if let Some(log) = &mut self.log {
             log.append(&log::Record::Target(n));
         }
         self.next_target = n;
-        Ok(())
     }
 
     /// Sets the next outbound number (an operator's sequence reset).
-    pub fn set_next_sender(&mut self, n: u64) -> io::Result<()> {
+    pub fn set_next_sender(&mut self, n: u64) {
         if let Some(log) = &mut self.log {
             log.append(&log::Record::Sender(n));
         }
         self.next_sender = n;
-        Ok(())
     }
 
     /// Sent messages with `begin <= seq <= end`, in order.
@@ -148,9 +143,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         {
             let mut s = Store::open(dir.path(), Sync::Always).unwrap();
-            s.save(1, b"one").unwrap();
-            s.save(2, b"two").unwrap();
-            s.set_next_target(7).unwrap();
+            s.save(1, b"one");
+            s.save(2, b"two");
+            s.set_next_target(7);
             s.sync().unwrap();
         }
         let path = dir.path().join("session.log");
@@ -161,9 +156,9 @@ mod tests {
         assert_eq!((s.next_sender(), s.next_target()), (3, 7));
         let sent: Vec<_> = s.sent(1, 5).map(|(n, b)| (n, b.to_vec())).collect();
         assert_eq!(sent, vec![(1, b"one".to_vec()), (2, b"two".to_vec())]);
-        s.save(3, b"three").unwrap();
+        s.save(3, b"three");
         s.reset().unwrap();
-        s.save(1, b"again").unwrap();
+        s.save(1, b"again");
         drop(s);
         let s = Store::open(dir.path(), Sync::Never).unwrap();
         assert_eq!((s.next_sender(), s.next_target()), (2, 1));
