@@ -162,6 +162,29 @@ pub fn write_json(
     Ok(())
 }
 
+/// A wire benchmark's JSON summary: its name, start, machine, storage and settings, with the
+/// fields of `results` (an object) laid beside them.
+pub fn summary(
+    name: &str,
+    started: u64,
+    machine: serde_json::Value,
+    storage: serde_json::Value,
+    settings: serde_json::Value,
+    results: serde_json::Value,
+) -> serde_json::Value {
+    let mut json = serde_json::json!({
+        "benchmark": name,
+        "unix_time": started,
+        "machine": machine,
+        "storage": storage,
+        "settings": settings,
+    });
+    if let (Some(map), serde_json::Value::Object(rest)) = (json.as_object_mut(), results) {
+        map.extend(rest);
+    }
+    json
+}
+
 /// Seconds since the Unix epoch: when a benchmark started (names its JSON summary).
 pub fn unix_secs() -> anyhow::Result<u64> {
     use anyhow::Context;

@@ -89,18 +89,14 @@ pub fn run(args: &FixArgs) -> Result<()> {
     println!("{}", tables::all(&r, &settings));
     scratch.remove()?;
 
-    let mut json = serde_json::json!({
-        "benchmark": "fix",
-        "unix_time": started,
-        "machine": machine.to_json(),
-        "storage": storage.to_json(),
-        "settings": settings.to_json(),
-    });
-    if let (Some(map), serde_json::Value::Object(rest)) =
-        (json.as_object_mut(), summary::results(&r, &settings))
-    {
-        map.extend(rest);
-    }
+    let json = bench::report::summary(
+        "fix",
+        started,
+        machine.to_json(),
+        storage.to_json(),
+        settings.to_json(),
+        summary::results(&r, &settings),
+    );
     bench::report::write_json(&json, args.json.clone(), "fix", started)
 }
 

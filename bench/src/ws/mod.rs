@@ -120,18 +120,14 @@ pub fn run(args: &WsArgs) -> Result<()> {
     println!("{}", tables::all(&r, &settings));
     scratch.remove()?;
 
-    let mut json = serde_json::json!({
-        "benchmark": "ws",
-        "unix_time": started,
-        "machine": machine.to_json(),
-        "storage": storage.to_json(),
-        "settings": settings.to_json(),
-    });
-    if let (Some(map), serde_json::Value::Object(rest)) =
-        (json.as_object_mut(), summary::results(&r, &settings))
-    {
-        map.extend(rest);
-    }
+    let json = bench::report::summary(
+        "ws",
+        started,
+        machine.to_json(),
+        storage.to_json(),
+        settings.to_json(),
+        summary::results(&r, &settings),
+    );
     write_json(&json, args.json.clone(), started)
 }
 
