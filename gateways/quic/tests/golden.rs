@@ -180,6 +180,6 @@ fn small_fixed_messages() {
         Message::MassCancel(MassCancel {
             instrument: MassCancel::ALL_INSTRUMENTS,
         }),
-        &hex("54 53 01 05 04 00 00 00  00 00 00 00"),
+        &hex("54 53 01 05 04 00 00 00  ff ff ff ff"),
     );
 }

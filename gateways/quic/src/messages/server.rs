@@ -180,7 +180,7 @@ impl AmendAck {
 /// | 8      | 8    | `u64` | seq        |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct MassCancelAck {
-    /// The instrument from the request (0 = all).
+    /// The instrument from the request (`u32::MAX` = all).
     pub instrument: InstrumentId,
     /// How many orders were cancelled.
     pub count: u32,
