@@ -64,8 +64,8 @@ pub use header::{Header, HEADER_LEN, MAGIC, MAX_BODY_LEN, SCHEMA_VERSION};
 pub use messages::client::{Amend, Cancel, Logon, MassCancel, NewOrder, Quote, SnapshotRequest};
 pub use messages::market::{MdDelta, MdEntry};
 pub use messages::server::{
-    AmendAck, CancelAck, Fill, Level, LogonAck, LogonReject, MassCancelAck, OrderAck, QuoteAck,
-    Reject, Snapshot,
+    AmendAck, CancelAck, Fill, Level, LogonAck, LogonReject, MassCancelAck, OrderAck,
+    ProtectionTripped, QuoteAck, Reject, Snapshot,
 };
 pub use messages::{Heartbeat, Message, MessageType};
 pub use reader::FrameReader;

@@ -6,7 +6,9 @@ use super::ids::{self, Ours};
 use super::orders::Tracked;
 use super::{Gateway, Outgoing, Pending};
 use crate::encode::encode;
-use crate::messages::server::{AmendAck, CancelAck, Fill, MassCancelAck, OrderAck};
+use crate::messages::server::{
+    AmendAck, CancelAck, Fill, MassCancelAck, OrderAck, ProtectionTripped, QuoteAck,
+};
 use crate::messages::Message;
 use crate::types::RejectCode;
 use bytes::Bytes;
@@ -23,6 +25,7 @@ pub fn reject_code(r: RejectReason) -> RejectCode {
         RejectReason::UnknownOrder => RejectCode::UNKNOWN_ORDER,
         RejectReason::InvalidPrice | RejectReason::PriceBand => RejectCode::INVALID_PRICE,
         RejectReason::InvalidQty => RejectCode::INVALID_QUANTITY,
+        RejectReason::InvalidExpire => RejectCode::OTHER,
         RejectReason::PostOnlyWouldCross => RejectCode::POST_ONLY_WOULD_CROSS,
         RejectReason::FokUnfilled => RejectCode::FOK_UNFILLED,
         RejectReason::KillSwitch
@@ -34,8 +37,8 @@ pub fn reject_code(r: RejectReason) -> RejectCode {
         | RejectReason::PositionLimit
         | RejectReason::InsufficientBalance
         | RejectReason::InsufficientMargin => RejectCode::RISK_LIMIT,
-        #[allow(unreachable_patterns)]
-        _ => RejectCode::OTHER,
+        RejectReason::MmProtection => RejectCode::MM_PROTECTION,
+        RejectReason::CrossedQuote => RejectCode::CROSSED_QUOTE,
     }
 }
 
@@ -142,6 +145,29 @@ impl Gateway {
                     if !rejected {
                         rejected = true;
                         self.reject(session, 0, reject_code(reason), seq);
+                    }
+                }
+                continue;
+            }
+            if let Event::Quoted {
+                account, bid, ask, ..
+            } = ev
+            {
+                if let Some(Pending::Order {
+                    session,
+                    account: a,
+                    client_id,
+                }) = pending
+                {
+                    if a == account {
+                        let ack = QuoteAck {
+                            quote_id: client_id,
+                            bid_order_id: bid.map_or(0, |o| o.0),
+                            ask_order_id: ask.map_or(0, |o| o.0),
+                            seq,
+                        };
+                        self.out
+                            .push(Outgoing::Send(session, Message::QuoteAck(ack)));
                     }
                 }
                 continue;
@@ -256,6 +282,22 @@ impl Gateway {
             }
             Event::Filled { account, id, .. } => {
                 self.orders.remove(account, id);
+            }
+            Event::ProtectionTripped {
+                account,
+                instrument,
+                filled,
+                delta,
+                frozen_until,
+            } => {
+                let msg = ProtectionTripped {
+                    instrument: instrument.0,
+                    filled,
+                    delta,
+                    frozen_until: frozen_until.map_or(0, ns),
+                    seq,
+                };
+                self.to_account(account, Message::ProtectionTripped(msg));
             }
             Event::Halted { instrument, halted } => self.catalog.set_halted(instrument, halted),
             _ => {}

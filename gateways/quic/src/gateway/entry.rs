@@ -10,7 +10,7 @@ use crate::messages::server::Reject;
 use crate::messages::{Heartbeat, Message};
 use crate::types::{RejectCode, Side, TimeInForce};
 use tradestream_model::{
-    AccountId, Command, InstrumentId, OrderType, Price, Qty, SelfTradePrevention,
+    AccountId, Command, InstrumentId, OrderType, Price, Qty, QuoteSide, SelfTradePrevention,
 };
 use tradestream_runtime::{Request, SubmitError};
 
@@ -124,9 +124,25 @@ impl Gateway {
         }
     }
 
-    /// Quotes need the engine's quote command, not in this engine version: refused `OTHER`.
-    fn quote(&mut self, session: SessionId, _account: AccountId, q: &Quote) {
-        self.reject(session, q.quote_id, RejectCode::OTHER, 0);
+    /// A two-sided quote: engine ids `q<id>`, `q<id>b`, `q<id>a` (see [`ids`]).
+    fn quote(&mut self, session: SessionId, account: AccountId, q: &Quote) {
+        let [id, bid_id, ask_id] = ids::quote(q.quote_id);
+        let cmd = Command::Quote(tradestream_model::Quote {
+            account,
+            instrument: self.instrument(q.instrument),
+            id,
+            bid_id,
+            ask_id,
+            bid: QuoteSide {
+                price: Price(q.bid_price),
+                qty: Qty(q.bid_qty),
+            },
+            ask: QuoteSide {
+                price: Price(q.ask_price),
+                qty: Qty(q.ask_qty),
+            },
+        });
+        self.command(session, account, q.quote_id, cmd);
     }
 
     /// The Reject of a request the engine did not take.
