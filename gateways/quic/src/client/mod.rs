@@ -90,6 +90,11 @@ impl OrderStream {
         encode(msg, &mut self.out);
     }
 
+    /// Buffers raw bytes, sent as they are (for testing a server's handling of bad input).
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        self.out.extend_from_slice(bytes);
+    }
+
     /// Writes the buffered messages.
     pub async fn flush(&mut self) -> Result<(), ClientError> {
         if !self.out.is_empty() {
