@@ -240,7 +240,7 @@ impl Gateway {
     }
 
     /// Queues `msg` for every session of `account`.
-    fn to_account(&mut self, account: AccountId, msg: Message) {
+    fn send_to_account(&mut self, account: AccountId, msg: Message) {
         if let Some(list) = self.by_account.get(&account) {
             for s in list {
                 self.out.push(Outgoing::Send(*s, msg.clone()));
