@@ -198,11 +198,6 @@ impl Gateway {
         }
     }
 
-    /// The logged-on sessions.
-    pub fn sessions(&self) -> impl Iterator<Item = SessionId> + '_ {
-        self.sessions.keys().copied()
-    }
-
     /// Moves what the gateway has to send into `into` (emptied first).
     pub fn take_outputs(&mut self, into: &mut Vec<Outgoing>) {
         into.clear();
