@@ -56,6 +56,9 @@ listen = "127.0.0.1:0"
 [http]
 listen = "127.0.0.1:0"
 
+[quic]
+enabled = false
+
 [fix]
 enabled = true
 listen = "127.0.0.1:0"

@@ -121,7 +121,11 @@ async fn a_large_change_is_split_into_datagrams_with_their_own_seqs() {
         send(&mut a, buy(i, 10_000 - i as i64, 1_000)).await;
     }
     // Wait until the last order is acked (its delta is then out too).
-    expect(&mut a, |m| matches!(m, Message::OrderAck(o) if o.client_id == levels - 1)).await;
+    expect(
+        &mut a,
+        |m| matches!(m, Message::OrderAck(o) if o.client_id == levels - 1),
+    )
+    .await;
     let watcher = server.logged_on(2).await;
     send(
         &mut a,

@@ -90,9 +90,13 @@ async fn a_certificate_of_another_ca_is_refused_by_the_handshake() {
     });
     let other = Ca::new("other ca");
     let refused = async {
-        let mut c =
-            Client::connect_with(server.addr, "localhost", &server.trust(), Some(other.issue("mm-one")))
-                .await?;
+        let mut c = Client::connect_with(
+            server.addr,
+            "localhost",
+            &server.trust(),
+            Some(other.issue("mm-one")),
+        )
+        .await?;
         c.logon_cert(3).await
     };
     let result = tokio::time::timeout(WAIT, refused).await.unwrap();
@@ -115,7 +119,11 @@ async fn zero_rtt_is_refused_and_a_full_handshake_works() {
     endpoint.set_default_client_config(config);
 
     // A first connection collects the server's session tickets.
-    let conn = endpoint.connect(server.addr, "localhost").unwrap().await.unwrap();
+    let conn = endpoint
+        .connect(server.addr, "localhost")
+        .unwrap()
+        .await
+        .unwrap();
     let (mut send, mut recv) = conn.open_bi().await.unwrap();
     let mut hb = Vec::new();
     encode(&Message::Heartbeat(Heartbeat { timestamp: 1 }), &mut hb);
@@ -131,7 +139,10 @@ async fn zero_rtt_is_refused_and_a_full_handshake_works() {
         Ok((_conn, _accepted)) => panic!("the server must not allow 0-RTT"),
         Err(connecting) => connecting,
     };
-    let conn = tokio::time::timeout(WAIT, connecting).await.unwrap().unwrap();
+    let conn = tokio::time::timeout(WAIT, connecting)
+        .await
+        .unwrap()
+        .unwrap();
     let (mut send, mut recv) = conn.open_bi().await.unwrap();
     let logon = {
         use ed25519_dalek::Signer;

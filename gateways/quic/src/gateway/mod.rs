@@ -198,11 +198,6 @@ impl Gateway {
         }
     }
 
-    /// The logged-on sessions.
-    pub fn sessions(&self) -> impl Iterator<Item = SessionId> + '_ {
-        self.sessions.keys().copied()
-    }
-
     /// Moves what the gateway has to send into `into` (emptied first).
     pub fn take_outputs(&mut self, into: &mut Vec<Outgoing>) {
         into.clear();
@@ -240,7 +235,7 @@ impl Gateway {
     }
 
     /// Queues `msg` for every session of `account`.
-    fn to_account(&mut self, account: AccountId, msg: Message) {
+    fn send_to_account(&mut self, account: AccountId, msg: Message) {
         if let Some(list) = self.by_account.get(&account) {
             for s in list {
                 self.out.push(Outgoing::Send(*s, msg.clone()));

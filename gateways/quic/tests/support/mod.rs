@@ -67,16 +67,19 @@ pub fn signing_key(account: u64) -> SigningKey {
     SigningKey::from_bytes(&[account as u8; 32])
 }
 
+/// CA certificates for client-certificate auth, with common names mapped to accounts.
+pub type ClientCa = (
+    Vec<rustls::pki_types::CertificateDer<'static>>,
+    Vec<(String, u64)>,
+);
+
 /// Test server options.
 #[derive(Default)]
 pub struct Options {
     /// Keep the account's orders when its last session ends.
     pub keep_orders_on_disconnect: bool,
     /// PEM CA certificates for client-certificate auth, with CN → account.
-    pub client_ca: Option<(
-        Vec<rustls::pki_types::CertificateDer<'static>>,
-        Vec<(String, u64)>,
-    )>,
+    pub client_ca: Option<ClientCa>,
 }
 
 /// A running engine and QUIC gateway.
