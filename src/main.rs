@@ -42,7 +42,14 @@ enum Cmd {
         /// Print the embedded default config and exit.
         #[arg(long)]
         print_default_config: bool,
+        /// Also run the demo traders: a market-maker bot quoting every demo market and a taker
+        /// sending small IOC orders, over QUIC (data under ./demo-data unless the config says
+        /// otherwise; see src/demo/demo.toml).
+        #[arg(long)]
+        demo: bool,
     },
+    /// The reference market-maker bot over QUIC (docs/mm.md).
+    Mm(tradestream::mm::args::MmArgs),
     /// Run the engine with no network: JSON Lines commands in, JSON Lines events out
     /// (see docs/simulate.md).
     Simulate {
@@ -119,12 +126,13 @@ fn main() -> Result<()> {
         Cmd::Serve {
             config,
             print_default_config,
+            demo,
         } => {
             if print_default_config {
                 print!("{}", tradestream::serve::config::DEFAULT_TOML);
                 return Ok(());
             }
-            tradestream::serve::run(config.as_deref())?;
+            tradestream::serve::run(config.as_deref(), demo)?;
         }
         Cmd::Simulate {
             input,
@@ -179,6 +187,7 @@ fn main() -> Result<()> {
                 eprintln!("state_hash {}", summary.state_hash);
             }
         }
+        Cmd::Mm(args) => tradestream::mm::run(&args)?,
         Cmd::Replay {
             journal,
             verify,

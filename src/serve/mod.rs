@@ -16,6 +16,8 @@ mod keys;
 mod quic;
 pub mod quic_config;
 
+use crate::demo::config::DemoConfig;
+use crate::demo::Demo;
 use anyhow::{Context, Result};
 use config::{AckName, Config, IdleName};
 use std::path::Path;
@@ -201,9 +203,14 @@ impl Server {
     }
 }
 
-/// Runs the server until SIGINT or SIGTERM.
-pub fn run(config_path: Option<&Path>) -> Result<()> {
-    let config = Config::load(config_path)?;
+/// Runs the server until SIGINT or SIGTERM; with `demo`, also the demo's market maker and taker
+/// ([`crate::demo`]), their accounts and keys added to the config.
+pub fn run(config_path: Option<&Path>, demo: bool) -> Result<()> {
+    let mut config = Config::load(config_path)?;
+    let demo = demo.then(DemoConfig::embedded).transpose()?;
+    if let Some(d) = &demo {
+        d.apply(&mut config)?;
+    }
     let server = Server::start(&config)?;
     println!("ws listening on ws://{}/ws", server.ws_addr);
     if let Some(addr) = server.fix_addr {
@@ -215,6 +222,11 @@ pub fn run(config_path: Option<&Path>) -> Result<()> {
     if let (Some(addr), Some(cert)) = (server.quic_addr, &server.quic_cert) {
         println!("quic listening on {addr} (certificate {})", cert.display());
     }
+    let traders = match (&demo, server.quic_addr, &server.quic_cert) {
+        (Some(d), Some(addr), Some(cert)) => Some(Demo::start(&config, d, addr, cert)?),
+        (Some(_), _, _) => anyhow::bail!("--demo needs the QUIC gateway ([quic] enabled = true)"),
+        (None, _, _) => None,
+    };
     let metrics = server.metrics.clone();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -231,6 +243,9 @@ pub fn run(config_path: Option<&Path>) -> Result<()> {
         }
         anyhow::Ok(())
     })?;
+    if let Some(traders) = traders {
+        traders.stop().context("demo traders")?;
+    }
     println!("shutting down: draining the rings, syncing the journal, writing a snapshot");
     let last = server.stop()?;
     println!("stopped at seq {last}; snapshot written");

@@ -1,0 +1,177 @@
+//! The bot's view of one instrument's book: a snapshot plus the market-data deltas after it,
+//! with gap detection on `md_seq`.
+
+use std::collections::BTreeMap;
+use tradestream_quic::{MdAction, MdDelta, Side, Snapshot};
+
+/// What applying a delta did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    /// The delta was the next one and changed the book (or only reported trades).
+    Applied,
+    /// Already covered by the snapshot or an earlier delta: ignored.
+    Stale,
+    /// A delta is missing: the book is unusable until the next snapshot.
+    Gap,
+}
+
+/// Aggregated price levels of one instrument, in ticks and lots.
+#[derive(Debug, Default)]
+pub struct LocalBook {
+    bids: BTreeMap<i64, i64>,
+    asks: BTreeMap<i64, i64>,
+    /// The `md_seq` the book reflects; `None` before the first snapshot or after a gap.
+    seq: Option<u64>,
+}
+
+impl LocalBook {
+    /// True when the book reflects a snapshot and every delta since.
+    pub fn is_synced(&self) -> bool {
+        self.seq.is_some()
+    }
+
+    /// Replaces the book with a snapshot.
+    pub fn reset(&mut self, snapshot: &Snapshot) {
+        self.bids.clear();
+        self.asks.clear();
+        for level in &snapshot.levels {
+            self.side_mut(level.side).insert(level.price, level.qty);
+        }
+        self.seq = Some(snapshot.md_seq);
+    }
+
+    /// Applies a delta in sequence; a missing sequence number unsyncs the book.
+    pub fn apply(&mut self, delta: &MdDelta) -> Applied {
+        let Some(seq) = self.seq else {
+            return Applied::Gap;
+        };
+        if delta.md_seq <= seq {
+            return Applied::Stale;
+        }
+        if delta.md_seq != seq + 1 {
+            self.seq = None;
+            return Applied::Gap;
+        }
+        for e in &delta.entries {
+            match e.action {
+                MdAction::New | MdAction::Change => {
+                    self.side_mut(e.side).insert(e.price, e.qty);
+                }
+                MdAction::Delete => {
+                    self.side_mut(e.side).remove(&e.price);
+                }
+                MdAction::Trade => {}
+            }
+        }
+        self.seq = Some(delta.md_seq);
+        Applied::Applied
+    }
+
+    /// Best bid and best ask prices.
+    pub fn best(&self) -> (Option<i64>, Option<i64>) {
+        (
+            self.bids.keys().next_back().copied(),
+            self.asks.keys().next().copied(),
+        )
+    }
+
+    /// The mid price (rounded down to a tick) when both sides have a level.
+    pub fn mid(&self) -> Option<i64> {
+        match self.best() {
+            (Some(b), Some(a)) => Some(b + (a - b) / 2),
+            _ => None,
+        }
+    }
+
+    fn side_mut(&mut self, side: Side) -> &mut BTreeMap<i64, i64> {
+        match side {
+            Side::Buy => &mut self.bids,
+            Side::Sell => &mut self.asks,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tradestream_quic::{Level, MdEntry};
+
+    fn snapshot(seq: u64) -> Snapshot {
+        Snapshot {
+            instrument: 0,
+            md_seq: seq,
+            levels: vec![
+                Level {
+                    side: Side::Buy,
+                    price: 99,
+                    qty: 5,
+                },
+                Level {
+                    side: Side::Sell,
+                    price: 103,
+                    qty: 2,
+                },
+            ],
+        }
+    }
+
+    fn delta(seq: u64, action: MdAction, side: Side, price: i64, qty: i64) -> MdDelta {
+        MdDelta {
+            md_seq: seq,
+            instrument: 0,
+            entries: vec![MdEntry {
+                action,
+                side,
+                price,
+                qty,
+            }],
+        }
+    }
+
+    #[test]
+    fn deltas_after_the_snapshot_move_the_mid() {
+        let mut book = LocalBook::default();
+        assert_eq!(
+            book.apply(&delta(1, MdAction::New, Side::Buy, 1, 1)),
+            Applied::Gap
+        );
+        book.reset(&snapshot(10));
+        assert_eq!(book.mid(), Some(101));
+        assert_eq!(
+            book.apply(&delta(10, MdAction::New, Side::Buy, 100, 1)),
+            Applied::Stale
+        );
+        assert_eq!(book.mid(), Some(101), "a stale delta changes nothing");
+        assert_eq!(
+            book.apply(&delta(11, MdAction::New, Side::Buy, 101, 1)),
+            Applied::Applied
+        );
+        assert_eq!(book.best(), (Some(101), Some(103)));
+        assert_eq!(
+            book.apply(&delta(12, MdAction::Delete, Side::Sell, 103, 0)),
+            Applied::Applied
+        );
+        assert_eq!(book.mid(), None);
+    }
+
+    #[test]
+    fn a_missing_delta_unsyncs_until_the_next_snapshot() {
+        let mut book = LocalBook::default();
+        book.reset(&snapshot(3));
+        assert_eq!(
+            book.apply(&delta(5, MdAction::New, Side::Buy, 100, 1)),
+            Applied::Gap
+        );
+        assert!(!book.is_synced());
+        assert_eq!(
+            book.apply(&delta(6, MdAction::New, Side::Buy, 100, 1)),
+            Applied::Gap
+        );
+        book.reset(&snapshot(6));
+        assert_eq!(
+            book.apply(&delta(7, MdAction::Trade, Side::Buy, 103, 1)),
+            Applied::Applied
+        );
+        assert!(book.is_synced());
+    }
+}
