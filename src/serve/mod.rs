@@ -12,6 +12,7 @@ mod fix;
 pub mod fix_config;
 mod http;
 mod keys;
+mod protection;
 
 use anyhow::{Context, Result};
 use config::{AckName, Config, IdleName};
