@@ -13,7 +13,7 @@ use serde_json::value::RawValue;
 use tradestream_model::{OrderType, SelfTradePrevention, Side};
 
 /// Reads the parameters of a method as a struct of raw fields.
-pub(super) fn fields<'a, T: Deserialize<'a>>(params: Option<&'a RawValue>) -> Result<T, Bad> {
+fn fields<'a, T: Deserialize<'a>>(params: Option<&'a RawValue>) -> Result<T, Bad> {
     let text = params.map_or("{}", |p| p.get());
     if !text.starts_with('{') {
         return Err(Bad {
