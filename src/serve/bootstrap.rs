@@ -1,7 +1,9 @@
 //! Start-up: open and recover the journaled engine, enter the config's new instruments and
-//! accounts as journaled commands, and read back what the gateways need.
+//! accounts and its changed protections as journaled commands, and read back what the gateways
+//! need.
 
 use super::config::{Config, FsyncName, InstrumentEntry};
+use super::protection;
 use anyhow::{anyhow, bail, Context, Result};
 use tradestream_durable::{DurableConfig, DurableEngine, Recovered};
 use tradestream_engine::{Engine, EngineConfig};
@@ -78,8 +80,9 @@ fn spec(i: &InstrumentEntry) -> Result<InstrumentSpec> {
     })
 }
 
-/// Applies the config's instruments not yet listed and accounts the engine has never seen, as
-/// journaled commands; waits until they are durable. Returns a line per command entered.
+/// Applies the config's instruments not yet listed, accounts the engine has never seen, then
+/// the protections whose limits differ from the engine's, as journaled commands; waits until
+/// they are durable. Returns a line per command entered.
 pub fn enter_config(engine: &mut DurableEngine, config: &Config) -> Result<Vec<String>> {
     let mut cmds = Vec::new();
     let mut log = Vec::new();
@@ -113,24 +116,38 @@ pub fn enter_config(engine: &mut DurableEngine, config: &Config) -> Result<Vec<S
         }
         log.push(format!("funded account {}", a.id));
     }
-    let mut events = Vec::new();
-    let mut last = None;
-    for cmd in cmds {
-        events.clear();
-        let seq = engine
-            .apply(&cmd, Timestamp(wall_ms()), &mut events)
-            .map_err(|e| anyhow!("journal: {e}"))?;
-        if let Some(Event::Error(e)) = events.iter().find(|e| matches!(e, Event::Error(_))) {
-            bail!("the engine refused a config command {cmd:?}: {e}");
-        }
-        last = Some(seq);
-    }
+    let mut last = apply(engine, &cmds)?;
+    // Protections name instruments, so they resolve against the engine once those are listed.
+    let (cmds, lines): (Vec<Command>, Vec<String>) =
+        protection::commands(engine.engine(), &config.protection)?
+            .into_iter()
+            .unzip();
+    log.extend(lines);
+    last = apply(engine, &cmds)?.or(last);
     if let Some(seq) = last {
         engine
             .wait_durable(seq)
             .map_err(|e| anyhow!("journal: {e}"))?;
     }
     Ok(log)
+}
+
+/// Applies `cmds` in order as journaled commands; the sequence number of the last, if any. An
+/// engine error on any of them stops the start.
+fn apply(engine: &mut DurableEngine, cmds: &[Command]) -> Result<Option<u64>> {
+    let mut events = Vec::new();
+    let mut last = None;
+    for cmd in cmds {
+        events.clear();
+        let seq = engine
+            .apply(cmd, Timestamp(wall_ms()), &mut events)
+            .map_err(|e| anyhow!("journal: {e}"))?;
+        if let Some(Event::Error(e)) = events.iter().find(|e| matches!(e, Event::Error(_))) {
+            bail!("the engine refused a config command {cmd:?}: {e}");
+        }
+        last = Some(seq);
+    }
+    Ok(last)
 }
 
 /// The listed instruments.

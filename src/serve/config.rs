@@ -46,6 +46,9 @@ pub struct Config {
     /// API keys.
     #[serde(default)]
     pub keys: Vec<KeyEntry>,
+    /// Market-maker protections, entered whenever the engine's limits differ.
+    #[serde(default)]
+    pub protection: Vec<ProtectionEntry>,
 }
 
 /// Acknowledgement mode.
@@ -182,6 +185,27 @@ fn yes() -> bool {
     true
 }
 
+/// `[[protection]]`: a market maker's protection on one instrument.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProtectionEntry {
+    /// The market maker's account.
+    pub account: u64,
+    /// The instrument (listed, here or earlier).
+    pub symbol: String,
+    /// The sliding window in milliseconds (at least 1).
+    pub window_ms: u64,
+    /// Most quantity filled within the window, a decimal string in the instrument's lot; "0"
+    /// is off.
+    pub max_filled: String,
+    /// Most absolute net quantity within the window, a decimal string; "0" is off. Both
+    /// quantity limits "0" removes the protection.
+    pub max_delta: String,
+    /// Freeze after a trip in milliseconds; 0: until an operator's reset.
+    #[serde(default)]
+    pub freeze_ms: u64,
+}
+
 /// `[[keys]]`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -246,6 +270,18 @@ impl Config {
         {
             bail!("quic.max_datagram_entries must be between 1 and 170");
         }
+        for (i, p) in self.protection.iter().enumerate() {
+            let twice = self.protection[..i]
+                .iter()
+                .any(|q| q.account == p.account && q.symbol == p.symbol);
+            if twice {
+                bail!(
+                    "[[protection]] for account {} on {} is given twice",
+                    p.account,
+                    p.symbol
+                );
+            }
+        }
         for k in &self.keys {
             if k.ed25519_public.is_some() == k.hmac_secret.is_some() {
                 bail!(
@@ -298,6 +334,26 @@ mod tests {
         let c = Config::load(Some(&p)).unwrap();
         assert_eq!((c.accounts[0].id, c.accounts[0].trading), (7, false));
         assert_eq!((c.accounts[1].id, c.accounts[1].trading), (8, true));
+    }
+
+    #[test]
+    fn protections_parse_once_per_account_and_symbol() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.toml");
+        let entry = "[[protection]]\naccount = 1\nsymbol = \"BTC-USD\"\nwindow_ms = 1000\nmax_filled = \"2\"\nmax_delta = \"0.5\"\n";
+        std::fs::write(&p, entry).unwrap();
+        let c = Config::load(Some(&p)).unwrap();
+        assert_eq!(c.protection.len(), 1);
+        assert_eq!(
+            (
+                c.protection[0].max_delta.as_str(),
+                c.protection[0].freeze_ms
+            ),
+            ("0.5", 0)
+        );
+        std::fs::write(&p, format!("{entry}{entry}")).unwrap();
+        let e = format!("{:#}", Config::load(Some(&p)).unwrap_err());
+        assert!(e.contains("given twice"), "{e}");
     }
 
     #[test]

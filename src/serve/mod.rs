@@ -13,6 +13,7 @@ mod fix;
 pub mod fix_config;
 mod http;
 mod keys;
+mod protection;
 mod quic;
 pub mod quic_config;
 

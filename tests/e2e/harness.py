@@ -108,8 +108,9 @@ DEPOSIT = {"USD": "1000000", "BTC": "100"}
 
 def config_toml(data_dir, *, ack="durable", rate_orders=1000, rate_window_ms=60000,
                 max_message_bytes=16384, heartbeat_ms=10000, recv_window_ms=5000, keys=KEYS,
-                slow_consumer_messages=4096):
-    """A server config for a test: BTC-USD (tick 0.5, lot 0.001, fees -1/5 bps), accounts 1-3."""
+                slow_consumer_messages=4096, protection=()):
+    """A server config for a test: BTC-USD (tick 0.5, lot 0.001, fees -1/5 bps), accounts 1-3, and
+    a `[[protection]]` table per dict of `protection`."""
     deposits = ", ".join(f'{a} = "{v}"' for a, v in DEPOSIT.items())
     parts = [f"""data_dir = {json.dumps(str(data_dir))}
 ack = "{ack}"
@@ -149,6 +150,8 @@ taker_fee_bps = 5
     for account in (1, 2, 3):
         parts.append(f"[[accounts]]\nid = {account}\ndeposits = {{ {deposits} }}\n")
     parts.extend(k.toml() + "\n" for k in keys)
+    for p in protection:
+        parts.append("[[protection]]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in p.items()))
     return "\n".join(parts)
 
 

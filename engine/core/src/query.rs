@@ -4,7 +4,7 @@
 use crate::arena::{Order, NIL};
 use crate::{Balance, Engine, Instrument, Position};
 use tradestream_model::{
-    AccountId, Amount, AssetId, ClientOrderId, InstrumentId, OrderId, Price, Qty,
+    AccountId, Amount, AssetId, ClientOrderId, InstrumentId, OrderId, Price, ProtectionLimits, Qty,
     SelfTradePrevention, ShortName, Side, TimeInForce, Timestamp,
 };
 
@@ -173,6 +173,19 @@ impl Engine {
         self.accounts
             .find(account)
             .is_some_and(|a| self.accounts.get(a).kill_switch)
+    }
+
+    /// The market-maker protection limits of the account on the instrument as the engine applies
+    /// them (a window of 0 is held as 1), or `None` when it has no protection there.
+    pub fn protection_limits(
+        &self,
+        account: AccountId,
+        instrument: InstrumentId,
+    ) -> Option<ProtectionLimits> {
+        self.quoting
+            .protections
+            .get(&(account, instrument.0))
+            .map(|p| p.limits())
     }
 
     fn open_order(&self, slot: u32) -> OpenOrder {

@@ -90,6 +90,19 @@ impl Listing {
             .map_err(|e| grid_error("params.qty", value, self.spec.lot, "lot", e))
     }
 
+    /// A limit quantity (0: off) on this instrument's lot grid, in lots; `param` names it in
+    /// the error.
+    pub fn limit_qty(&self, param: &'static str, value: Decimal) -> Result<i64, GridError> {
+        if value.is_zero() {
+            return Ok(0);
+        }
+        self.spec
+            .lot
+            .qty(value)
+            .map(|q| q.0)
+            .map_err(|e| grid_error(param, value, self.spec.lot, "lot", e))
+    }
+
     /// Writes a price in ticks as a decimal.
     pub fn write_price(&self, p: Price, out: &mut Vec<u8>) {
         self.spec.tick.write(p.0, out);

@@ -180,6 +180,11 @@ impl Gateway {
                     _ => return,
                 }
             }
+            PendingKind::Protection { instrument } => {
+                if !self.protection_answer(&p.id, instrument, seq) {
+                    return;
+                }
+            }
             PendingKind::Logon { .. } => return,
         }
         self.send_buf(p.session);

@@ -13,6 +13,7 @@ mod market;
 mod outputs;
 pub mod pending;
 mod private;
+mod protection;
 mod requests;
 pub mod session;
 

@@ -51,6 +51,11 @@ pub enum PendingKind {
         /// The instrument.
         instrument: InstrumentId,
     },
+    /// `admin.set_protection` / `admin.reset_protection`.
+    Protection {
+        /// The instrument.
+        instrument: InstrumentId,
+    },
 }
 
 /// A submitted request.

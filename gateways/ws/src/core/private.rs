@@ -4,6 +4,7 @@
 use super::accounts::OrderView;
 use super::Gateway;
 use crate::encode::private::{self, Fill};
+use crate::encode::protection::Change;
 use tradestream_model::{AccountId, TradeId};
 use tradestream_model::{ClientOrderId, Event, Qty, Side, Timestamp};
 use tradestream_runtime::Output;
@@ -161,13 +162,34 @@ impl Gateway {
                     state.orders.remove(&id);
                 }
             }
-            // Quotes and market-maker protection have no message of their own here (the private
-            // channels are orders, fills and balances): the orders a quote places, and their
-            // `replaced` / `mm_protection` cancels, arrive as the order events above.
-            Event::Quoted { .. }
-            | Event::ProtectionSet { .. }
-            | Event::ProtectionTripped { .. }
-            | Event::ProtectionReset { .. } => {}
+            // Market-maker protection changes go to the `orders` channel as messages of their
+            // own (`protection_set`, `protection_tripped`, `protection_reset`).
+            Event::ProtectionSet {
+                account,
+                instrument,
+                limits,
+            } => self.protection_update(account, instrument, Change::Set(limits), seq, ts),
+            Event::ProtectionTripped {
+                account,
+                instrument,
+                filled,
+                delta,
+                frozen_until,
+            } => {
+                let change = Change::Tripped {
+                    filled,
+                    delta,
+                    frozen_until,
+                };
+                self.protection_update(account, instrument, change, seq, ts)
+            }
+            Event::ProtectionReset {
+                account,
+                instrument,
+            } => self.protection_update(account, instrument, Change::Reset, seq, ts),
+            // A quote has no message of its own: the orders it places, and their `replaced` /
+            // `mm_protection` cancels, arrive as the order events above.
+            Event::Quoted { .. } => {}
             _ => {}
         }
     }
@@ -263,7 +285,7 @@ impl Gateway {
     }
 
     /// Sends the message in the buffer to the account's sessions subscribed to `channel`.
-    fn deliver_private(&mut self, account: AccountId, channel: Private) {
+    pub(super) fn deliver_private(&mut self, account: AccountId, channel: Private) {
         let text = self.take_buf();
         let Some(state) = self.accounts.get(&account) else {
             return;

@@ -16,7 +16,7 @@ use tradestream_runtime::{Request, SubmitError};
 
 /// Scope a method needs.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Need {
+pub(super) enum Need {
     Trade,
     Admin,
 }
@@ -254,6 +254,10 @@ impl Gateway {
                     received_ns,
                 );
             }
+            Method::AdminSetProtection(sp) => self.set_protection(session, id, sp, received_ns),
+            Method::AdminResetProtection { account, symbol } => {
+                self.reset_protection(session, id, account, &symbol, received_ns)
+            }
         }
     }
 
@@ -368,7 +372,7 @@ impl Gateway {
     }
 
     /// [`Gateway::entry`] and [`Gateway::listing_for`] together.
-    fn entry_with(
+    pub(super) fn entry_with(
         &mut self,
         session: u32,
         id: &RequestId,
@@ -380,7 +384,7 @@ impl Gateway {
         Some((grant, listing))
     }
 
-    fn convert<T>(
+    pub(super) fn convert<T>(
         &mut self,
         session: u32,
         id: &RequestId,
@@ -445,7 +449,7 @@ impl Gateway {
         }
     }
 
-    fn submit_admin(
+    pub(super) fn submit_admin(
         &mut self,
         session: u32,
         id: RequestId,

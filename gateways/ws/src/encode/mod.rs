@@ -3,4 +3,5 @@
 pub mod answer;
 pub mod order;
 pub mod private;
+pub mod protection;
 pub mod public;

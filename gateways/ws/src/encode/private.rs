@@ -7,7 +7,9 @@ use tradestream_engine::Balance;
 use tradestream_model::decimal::write_amount;
 use tradestream_model::{ClientOrderId, Price, Qty, ShortName, Side, Timestamp, TradeId};
 
-fn head<'a>(out: &'a mut Vec<u8>, channel: &str, seq: u64, engine_seq: u64) -> Obj<'a> {
+/// The envelope of a private message: `channel`, `"type":"update"`, the account's `seq` and
+/// the `engine_seq`; the caller adds `data` and ends it.
+pub(crate) fn head<'a>(out: &'a mut Vec<u8>, channel: &str, seq: u64, engine_seq: u64) -> Obj<'a> {
     let mut o = Obj::new(out);
     o.str("channel", channel)
         .str("type", "update")

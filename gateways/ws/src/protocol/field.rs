@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
 use tradestream_model::decimal;
-use tradestream_model::{ClientOrderId, ShortName};
+use tradestream_model::{AccountId, ClientOrderId, ShortName};
 
 /// An optional raw parameter (absent and `null` are both `None`).
 pub(super) type Raw<'a> = Option<&'a RawValue>;
@@ -81,6 +81,35 @@ pub(super) fn integer(raw: &RawValue, name: &str) -> Result<i64, Bad> {
 pub(super) fn int32(raw: &RawValue, name: &str) -> Result<i32, Bad> {
     let v = integer(raw, name)?;
     i32::try_from(v).map_err(|_| bad(name, "integer out of range (32-bit)"))
+}
+
+/// An account id: a non-negative JSON integer.
+pub(super) fn account(raw: &RawValue, name: &str) -> Result<AccountId, Bad> {
+    let v = integer(raw, name)?;
+    u64::try_from(v)
+        .map(AccountId)
+        .map_err(|_| bad(name, "an account id is a non-negative integer"))
+}
+
+/// A duration in milliseconds: a JSON integer of at least `min`.
+pub(super) fn millis(raw: &RawValue, name: &str, min: u64) -> Result<u64, Bad> {
+    let v = integer(raw, name)?;
+    match u64::try_from(v) {
+        Ok(ms) if ms >= min => Ok(ms),
+        _ => Err(bad(
+            name,
+            format_args!("expected an integer of at least {min} (ms)"),
+        )),
+    }
+}
+
+/// A decimal string that is 0 or positive (a limit where 0 means off).
+pub(super) fn limit(raw: &RawValue, name: &str) -> Result<Decimal, Bad> {
+    let d = decimal(raw, name)?;
+    if d.is_sign_negative() && !d.is_zero() {
+        return Err(bad(name, "must be 0 (off) or positive"));
+    }
+    Ok(d)
 }
 
 /// A fee rate in basis points: -10000 (a 100% rebate) to 10000 (100%).

@@ -74,6 +74,15 @@ pub enum Method {
         /// Taker fee in basis points.
         taker_fee_bps: i32,
     },
+    /// `admin.set_protection`.
+    AdminSetProtection(SetProtection),
+    /// `admin.reset_protection`.
+    AdminResetProtection {
+        /// The market maker's account.
+        account: AccountId,
+        /// The instrument.
+        symbol: String,
+    },
 }
 
 impl Method {
@@ -94,6 +103,8 @@ impl Method {
             Method::AdminResume { .. } => "admin.resume",
             Method::AdminKillSwitch { .. } => "admin.kill_switch",
             Method::AdminSetFees { .. } => "admin.set_fees",
+            Method::AdminSetProtection(_) => "admin.set_protection",
+            Method::AdminResetProtection { .. } => "admin.reset_protection",
         }
     }
 }
@@ -136,6 +147,24 @@ pub struct Place {
     pub stp: SelfTradePrevention,
     /// The client's id, if given (else the gateway generates one).
     pub client_order_id: Option<ClientOrderId>,
+}
+
+/// `admin.set_protection` parameters: the limits of a market maker's protection on one
+/// instrument. Both quantity limits 0 removes the protection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetProtection {
+    /// The market maker's account.
+    pub account: AccountId,
+    /// The instrument.
+    pub symbol: String,
+    /// The sliding window in milliseconds (at least 1).
+    pub window_ms: u64,
+    /// Most quantity filled within the window (both sides added); 0 is off. Not negative.
+    pub max_filled: Decimal,
+    /// Most absolute net quantity (buys minus sells) within the window; 0 is off. Not negative.
+    pub max_delta: Decimal,
+    /// How long quoting stays frozen after a trip, in milliseconds; 0: until a reset.
+    pub freeze_ms: u64,
 }
 
 /// Time in force as sent by the client.

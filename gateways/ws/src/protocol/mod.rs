@@ -12,4 +12,5 @@ mod field;
 pub mod id;
 pub mod method;
 mod params;
+mod protection;
 pub mod request;

@@ -6,10 +6,11 @@
 use super::error::ErrorCode;
 use super::field::{self, bad, required, Bad, Raw};
 use super::method::{Logon, Method, Place, Tif};
+use super::protection;
 use crate::channel::Channel;
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use tradestream_model::{AccountId, OrderType, SelfTradePrevention, Side};
+use tradestream_model::{OrderType, SelfTradePrevention, Side};
 
 /// Reads the parameters of a method as a struct of raw fields.
 fn fields<'a, T: Deserialize<'a>>(params: Option<&'a RawValue>) -> Result<T, Bad> {
@@ -111,7 +112,7 @@ struct FeesP<'a> {
 }
 
 /// The methods by wire name, for `unknown_method` messages.
-pub(super) const METHODS: [&str; 14] = [
+pub(super) const METHODS: [&str; 16] = [
     "logon",
     "logout",
     "place",
@@ -126,6 +127,8 @@ pub(super) const METHODS: [&str; 14] = [
     "admin.resume",
     "admin.kill_switch",
     "admin.set_fees",
+    "admin.set_protection",
+    "admin.reset_protection",
 ];
 
 /// The method `name` with its `params`; `Ok(None)` for an unknown method.
@@ -168,14 +171,9 @@ pub(super) fn method(name: &str, params: Raw<'_>) -> Result<Option<Method>, Bad>
         }
         "admin.kill_switch" => {
             let p: KillSwitchP<'_> = fields(params)?;
-            let account = field::integer(required(p.account, "account")?, "account")?;
-            let account = u64::try_from(account)
-                .map_err(|_| bad("account", "an account id is a non-negative integer"))?;
+            let account = field::account(required(p.account, "account")?, "account")?;
             let on = field::boolean(required(p.on, "on")?, "on")?;
-            Method::AdminKillSwitch {
-                account: AccountId(account),
-                on,
-            }
+            Method::AdminKillSwitch { account, on }
         }
         "admin.set_fees" => {
             let p: FeesP<'_> = fields(params)?;
@@ -191,6 +189,8 @@ pub(super) fn method(name: &str, params: Raw<'_>) -> Result<Option<Method>, Bad>
                 )?,
             }
         }
+        "admin.set_protection" => Method::AdminSetProtection(protection::set(fields(params)?)?),
+        "admin.reset_protection" => protection::reset(fields(params)?)?,
         _ => return Ok(None),
     }))
 }

@@ -8,7 +8,7 @@
 
 pub use super::error::{ErrorCode, RequestError};
 pub use super::id::RequestId;
-pub use super::method::{Logon, Method, Place, Tif};
+pub use super::method::{Logon, Method, Place, SetProtection, Tif};
 use super::{field, params};
 use serde::de::IgnoredAny;
 use serde::Deserialize;
