@@ -386,7 +386,11 @@ async fn a_tripped_protection_is_reported_and_freezes_quoting() {
     )
     .await;
     expect(&mut mm, |m| matches!(m, Message::QuoteAck(_))).await;
-    send(&mut taker, order(1, 0, Side::Buy, TimeInForce::Ioc, 10_100, 1_500)).await;
+    send(
+        &mut taker,
+        order(1, 0, Side::Buy, TimeInForce::Ioc, 10_100, 1_500),
+    )
+    .await;
     let Message::ProtectionTripped(p) =
         expect(&mut mm, |m| matches!(m, Message::ProtectionTripped(_))).await
     else {

@@ -3,7 +3,7 @@
 
 use super::{
     dispatch, Core, Link, Links, CLOSE_LOGON_REJECTED, CLOSE_LOGON_TIMEOUT, CLOSE_PROTOCOL,
-    CLOSE_SHUTDOWN, LOGON_TIMEOUT,
+    CLOSE_SHUTDOWN, LOGON_TIMEOUT, STREAM_BACKLOG,
 };
 use crate::encode::encode;
 use crate::gateway::SessionId;
@@ -97,8 +97,8 @@ pub(super) async fn serve(incoming: quinn::Incoming, core: Core, links: Links) {
         Err(reason) => return refuse(&conn, &mut send, reason, CLOSE_LOGON_REJECTED).await,
     };
     let session = ack.session as SessionId;
-    let (tx, rx) = mpsc::unbounded_channel();
-    let _ = tx.send(Message::LogonAck(ack));
+    let (tx, rx) = mpsc::channel(STREAM_BACKLOG);
+    let _ = tx.try_send(Message::LogonAck(ack));
     links.borrow_mut().insert(
         session,
         Link {
@@ -128,7 +128,7 @@ async fn run(
     send: &mut quinn::SendStream,
     recv: &mut quinn::RecvStream,
     mut reader: FrameReader,
-    mut rx: mpsc::UnboundedReceiver<Message>,
+    mut rx: mpsc::Receiver<Message>,
     mut buf: Vec<u8>,
 ) -> u32 {
     let mut out = Vec::with_capacity(4096);

@@ -11,6 +11,7 @@ use ed25519_dalek::SigningKey;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::time::Duration;
 use tradestream_durable::{DurableConfig, DurableEngine};
 use tradestream_engine::EngineConfig;
@@ -25,7 +26,6 @@ use tradestream_quic::gateway::{Gateway, GatewayConfig};
 use tradestream_quic::server::{QuicServer, Wakeup};
 use tradestream_quic::tls::{self, Identity};
 use tradestream_quic::{MdDelta, Message};
-use std::sync::Mutex;
 use tradestream_runtime::{
     spawn, AckMode, GatewayPort, Idle, Metrics, Output, Request, RuntimeConfig, RuntimeHandle, Wake,
 };
