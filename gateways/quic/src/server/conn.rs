@@ -6,7 +6,7 @@ use super::{
     CLOSE_SHUTDOWN, LOGON_TIMEOUT, STREAM_BACKLOG,
 };
 use crate::encode::encode;
-use crate::gateway::SessionId;
+use crate::gateway::{now_ns, SessionId};
 use crate::messages::server::LogonReject;
 use crate::messages::Message;
 use crate::reader::FrameReader;
@@ -91,7 +91,9 @@ pub(super) async fn serve(incoming: quinn::Incoming, core: Core, links: Links) {
             return refuse(&conn, &mut send, RejectCode::LOGON_TIMEOUT, code).await;
         }
     };
-    let result = core.borrow_mut().logon(&logon, peer_cn.as_deref());
+    let result = core
+        .borrow_mut()
+        .logon(&logon, peer_cn.as_deref(), now_ns());
     let ack = match result {
         Ok(ack) => ack,
         Err(reason) => return refuse(&conn, &mut send, reason, CLOSE_LOGON_REJECTED).await,
@@ -137,7 +139,7 @@ async fn run(
         loop {
             match reader.next_message() {
                 Ok(Some(msg)) => {
-                    let r = core.borrow_mut().on_message(session, &msg);
+                    let r = core.borrow_mut().on_message(session, &msg, now_ns());
                     dispatch(core, links);
                     if r.is_err() {
                         return CLOSE_PROTOCOL;
