@@ -1,6 +1,7 @@
 //! The bot's view of one instrument's book: a snapshot plus the market-data deltas after it,
 //! with gap detection on `md_seq`.
 
+use super::params::Target;
 use std::collections::BTreeMap;
 use tradestream_quic::{MdAction, MdDelta, Side, Snapshot};
 
@@ -77,7 +78,35 @@ impl LocalBook {
 
     /// The mid price (rounded down to a tick) when both sides have a level.
     pub fn mid(&self) -> Option<i64> {
-        match self.best() {
+        self.mid_excluding(&[])
+    }
+
+    /// The mid of the book without the bot's own quotes: at a price one of `own` quotes, the
+    /// level counts only for what it holds beyond the largest of those quantities. A bot that
+    /// centred on a mid made of its own skewed quotes would chase itself away.
+    pub fn mid_excluding(&self, own: &[Target]) -> Option<i64> {
+        let others = |price: i64, qty: i64, side: fn(&Target) -> Option<(i64, i64)>| {
+            let mine = own
+                .iter()
+                .filter_map(side)
+                .filter(|&(p, _)| p == price)
+                .map(|(_, q)| q)
+                .max()
+                .unwrap_or(0);
+            qty > mine
+        };
+        let bid = self
+            .bids
+            .iter()
+            .rev()
+            .find(|&(&p, &q)| others(p, q, |t| t.bid))
+            .map(|(&p, _)| p);
+        let ask = self
+            .asks
+            .iter()
+            .find(|&(&p, &q)| others(p, q, |t| t.ask))
+            .map(|(&p, _)| p);
+        match (bid, ask) {
             (Some(b), Some(a)) => Some(b + (a - b) / 2),
             _ => None,
         }
@@ -152,6 +181,24 @@ mod tests {
             Applied::Applied
         );
         assert_eq!(book.mid(), None);
+    }
+
+    #[test]
+    fn the_bots_own_quotes_do_not_make_the_mid() {
+        let mut book = LocalBook::default();
+        book.reset(&snapshot(1));
+        // Own quote 100 x 4 / 102 x 3 on top of the others' 99 x 5 / 103 x 2.
+        book.apply(&delta(2, MdAction::New, Side::Buy, 100, 4));
+        book.apply(&delta(3, MdAction::New, Side::Sell, 102, 3));
+        let own = Target { bid: Some((100, 4)), ask: Some((102, 3)) };
+        assert_eq!(book.mid(), Some(101));
+        assert_eq!(book.mid_excluding(&[own]), Some(101), "99 / 103 without ours");
+        book.apply(&delta(4, MdAction::Change, Side::Buy, 100, 6));
+        let stale = Target { bid: Some((100, 2)), ask: None };
+        assert_eq!(book.mid_excluding(&[own, stale]), Some(101), "someone else joined at 100");
+        assert_eq!(book.mid_excluding(&[Target { bid: Some((100, 6)), ask: None }]), Some(100));
+        book.apply(&delta(5, MdAction::Delete, Side::Buy, 99, 0));
+        assert_eq!(book.mid_excluding(&[Target { bid: Some((100, 6)), ask: None }]), None);
     }
 
     #[test]

@@ -50,7 +50,7 @@ impl Slot {
     pub fn reference(&self) -> Option<i64> {
         match self.quoter.params().reference {
             Reference::Price(p) => Some(p),
-            Reference::Mid { fallback } => self.book.mid().or(fallback),
+            Reference::Mid { fallback } => self.book.mid_excluding(&self.quoter.own()).or(fallback),
         }
     }
 }

@@ -54,6 +54,7 @@ pub struct Quoter {
     instrument: u32,
     /// What rests: the quote id and each side's (price, open qty).
     live: (u64, Target),
+    previous: Target,
     in_flight: Option<(u64, Target)>,
     sides: VecDeque<(u64, bool)>,
     paused_until: u64,
@@ -68,6 +69,7 @@ impl Quoter {
             params,
             instrument,
             live: (0, Target::default()),
+            previous: Target::default(),
             in_flight: None,
             sides: VecDeque::with_capacity(REMEMBERED),
             paused_until: 0,
@@ -84,6 +86,16 @@ impl Quoter {
     /// The quote resting now, as far as the bot knows.
     pub fn live(&self) -> Target {
         self.live.1
+    }
+
+    /// The quotes that may still show in the book: the resting one, the one in flight and the
+    /// one before them (market data and acknowledgements travel apart).
+    pub fn own(&self) -> [Target; 3] {
+        [
+            self.live.1,
+            self.in_flight.map_or_else(Target::default, |f| f.1),
+            self.previous,
+        ]
     }
 
     /// The parameters.
@@ -144,6 +156,7 @@ impl Quoter {
         } else {
             self.remember(ack.ask_order_id, false);
         }
+        self.previous = self.live.1;
         self.live = (id, live);
     }
 
