@@ -46,14 +46,14 @@ pub struct Units {
 }
 
 impl Units {
-    /// `ticks` as a price.
+    /// `ticks` as a price (no trailing zeros).
     pub fn price(&self, ticks: i64) -> Decimal {
-        Decimal::from(ticks) * self.tick
+        (Decimal::from(ticks) * self.tick).normalize()
     }
 
-    /// `lots` as a quantity.
+    /// `lots` as a quantity (no trailing zeros).
     pub fn qty(&self, lots: i64) -> Decimal {
-        Decimal::from(lots) * self.lot
+        (Decimal::from(lots) * self.lot).normalize()
     }
 
     /// `ticks x lots` as an amount of the quote asset (saturating beyond Decimal's range).
