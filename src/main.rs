@@ -49,7 +49,7 @@ enum Cmd {
         demo: bool,
     },
     /// The reference market-maker bot over QUIC (docs/mm.md).
-    Mm(tradestream::mm::args::MmArgs),
+    Mm(Box<tradestream::mm::args::MmArgs>),
     /// Run the engine with no network: JSON Lines commands in, JSON Lines events out
     /// (see docs/simulate.md).
     Simulate {

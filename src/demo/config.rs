@@ -116,8 +116,16 @@ mod tests {
             let key = demo.keys.iter().find(|k| k.api_key == api_key).unwrap();
             assert_eq!(key.account, account);
             let public = ed25519_dalek::SigningKey::from_bytes(&[byte; 32]).verifying_key();
-            let hex: String = public.to_bytes().iter().map(|b| format!("{b:02x}")).collect();
-            assert_eq!(key.ed25519_public.as_deref(), Some(hex.as_str()), "{api_key}");
+            let hex: String = public
+                .to_bytes()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            assert_eq!(
+                key.ed25519_public.as_deref(),
+                Some(hex.as_str()),
+                "{api_key}"
+            );
         }
     }
 }

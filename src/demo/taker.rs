@@ -28,7 +28,7 @@ impl Rng {
     }
 
     /// The next value.
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         let mut x = self.0;
         x ^= x << 13;
         x ^= x >> 7;
@@ -39,14 +39,14 @@ impl Rng {
 
     /// A value in `1..=n` (n at least 1).
     pub fn upto(&mut self, n: u64) -> u64 {
-        1 + self.next() % n.max(1)
+        1 + self.next_u64() % n.max(1)
     }
 }
 
 /// The next order: market, side and quantity at random, limit 20% through the reference.
 pub fn order(markets: &[TakerMarket], rng: &mut Rng, client_id: u64) -> NewOrder {
-    let m = markets[(rng.next() % markets.len() as u64) as usize];
-    let buy = rng.next() % 2 == 0;
+    let m = markets[(rng.next_u64() % markets.len() as u64) as usize];
+    let buy = rng.next_u64().is_multiple_of(2);
     let through = m.price / 5;
     NewOrder {
         client_id,

@@ -190,15 +190,41 @@ mod tests {
         // Own quote 100 x 4 / 102 x 3 on top of the others' 99 x 5 / 103 x 2.
         book.apply(&delta(2, MdAction::New, Side::Buy, 100, 4));
         book.apply(&delta(3, MdAction::New, Side::Sell, 102, 3));
-        let own = Target { bid: Some((100, 4)), ask: Some((102, 3)) };
+        let own = Target {
+            bid: Some((100, 4)),
+            ask: Some((102, 3)),
+        };
         assert_eq!(book.mid(), Some(101));
-        assert_eq!(book.mid_excluding(&[own]), Some(101), "99 / 103 without ours");
+        assert_eq!(
+            book.mid_excluding(&[own]),
+            Some(101),
+            "99 / 103 without ours"
+        );
         book.apply(&delta(4, MdAction::Change, Side::Buy, 100, 6));
-        let stale = Target { bid: Some((100, 2)), ask: None };
-        assert_eq!(book.mid_excluding(&[own, stale]), Some(101), "someone else joined at 100");
-        assert_eq!(book.mid_excluding(&[Target { bid: Some((100, 6)), ask: None }]), Some(100));
+        let stale = Target {
+            bid: Some((100, 2)),
+            ask: None,
+        };
+        assert_eq!(
+            book.mid_excluding(&[own, stale]),
+            Some(101),
+            "someone else joined at 100"
+        );
+        assert_eq!(
+            book.mid_excluding(&[Target {
+                bid: Some((100, 6)),
+                ask: None
+            }]),
+            Some(100)
+        );
         book.apply(&delta(5, MdAction::Delete, Side::Buy, 99, 0));
-        assert_eq!(book.mid_excluding(&[Target { bid: Some((100, 6)), ask: None }]), None);
+        assert_eq!(
+            book.mid_excluding(&[Target {
+                bid: Some((100, 6)),
+                ask: None
+            }]),
+            None
+        );
     }
 
     #[test]

@@ -167,7 +167,7 @@ fn on_message(msg: &Message, slots: &mut [Slot], out: &Output) {
                 .iter_mut()
                 .find(|s| s.quoter.instrument() == t.instrument)
             {
-                let until = (t.frozen_until > 0).then(|| t.frozen_until / 1_000_000);
+                let until = (t.frozen_until > 0).then_some(t.frozen_until / 1_000_000);
                 slot.quoter.on_protection(until, now);
                 let freeze = until.map_or("until an operator reset".to_string(), |u| {
                     format!("for {} ms", u.saturating_sub(now))
