@@ -11,6 +11,7 @@ pub mod taker;
 
 use crate::mm::bot::{self, Output, Slot};
 use crate::mm::market::Market;
+use crate::mm::position::Position;
 use crate::mm::quoter::Quoter;
 use crate::mm::{first_quote_id, params_from, seed_key};
 use crate::serve::config::Config;
@@ -27,7 +28,7 @@ use tradestream_quic::client::{Client, Trust};
 /// The running demo traders.
 pub struct Demo {
     stop: watch::Sender<bool>,
-    thread: JoinHandle<Result<()>>,
+    thread: JoinHandle<Result<Vec<(String, Position)>>>,
 }
 
 /// One demo market, resolved.
@@ -93,8 +94,9 @@ impl Demo {
         Ok(Demo { stop, thread })
     }
 
-    /// Stops the traders (the bot pulls its quotes first).
-    pub fn stop(self) -> Result<()> {
+    /// Stops the traders (the bot pulls its quotes first); returns the bot's position in each
+    /// market.
+    pub fn stop(self) -> Result<Vec<(String, Position)>> {
         let _ = self.stop.send(true);
         self.thread
             .join()
@@ -113,7 +115,7 @@ async fn trade(
     report: Duration,
     interval: Duration,
     stopped: watch::Receiver<bool>,
-) -> Result<()> {
+) -> Result<Vec<(String, Position)>> {
     let mut mm = Client::connect(addr, "localhost", trust.clone()).await?;
     mm.logon_ed25519(MM.0, MM.1, &seed_key(&hex(MM.2))?).await?;
     let mut taker = Client::connect(addr, "localhost", trust).await?;
@@ -153,7 +155,10 @@ async fn trade(
     );
     bot.context("demo market maker")?;
     flow.context("demo taker")?;
-    Ok(())
+    Ok(slots
+        .iter()
+        .map(|s| (s.symbol.clone(), *s.quoter.position()))
+        .collect())
 }
 
 fn hex(byte: u8) -> String {
