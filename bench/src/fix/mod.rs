@@ -16,20 +16,20 @@
 //! [`load`] the open-loop client every target gets and [`tally`] its accounting; [`results`],
 //! [`tables`] and [`summary`] reduce and print. Tables go to stdout, progress to stderr.
 
-mod echo;
-mod framer;
-mod load;
-mod message;
-mod orders;
+pub(crate) mod echo;
+pub(crate) mod framer;
+pub(crate) mod load;
+pub(crate) mod message;
+pub(crate) mod orders;
 mod quickfix;
 mod results;
-mod session;
-mod settings;
+pub(crate) mod session;
+pub(crate) mod settings;
 mod summary;
-mod tables;
-mod tally;
-mod timestamp;
-mod tradestream;
+pub(crate) mod tables;
+pub(crate) mod tally;
+pub(crate) mod timestamp;
+pub(crate) mod tradestream;
 
 // Shared with the journal benchmark (the fdatasync floor, latency summaries, the noise meter,
 // the scratch directory on disk) and the WebSocket one (the open-loop schedule, problems).

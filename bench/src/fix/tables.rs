@@ -50,7 +50,7 @@ pub fn all(r: &Results, settings: &Settings) -> String {
 }
 
 /// The `load | steal | preempted` cells.
-fn noise_cells(n: RunNoise) -> String {
+pub(crate) fn noise_cells(n: RunNoise) -> String {
     format!(
         "{} | {} | {}",
         n.load.map_or_else(|| "n/a".into(), |l| format!("{l:.2}")),

@@ -2,7 +2,10 @@
 //! laid over the embedded defaults: one instrument (BTC-USD, tick 0.5, lot 0.0001, no fees),
 //! accounts 1 and 2 funded far beyond a run's needs, the FIX gateway in exchange mode on a
 //! loopback port the OS picks with one session per client session (`BENCH1` trades for
-//! account 1, `BENCH2` for account 2), group commit, and the data in a fresh directory.
+//! account 1, `BENCH2` for account 2), group commit, and the data in a fresh directory. The
+//! WebSocket gateway listens too (the `wire` benchmark measures both on one server), with the
+//! `ws` benchmark's Ed25519 key for account 3 (its own: no FIX session gets its reports) and a
+//! rate limit far above any rate measured.
 
 use std::fs;
 use std::net::SocketAddr;
@@ -16,8 +19,12 @@ use tradestream::serve::config::Config;
 use tradestream::serve::Server;
 
 use super::orders::{SESSIONS, SYMBOL, TRADESTREAM};
-use crate::ws::server::on_stderr;
+use crate::ws::frames::hex;
+use crate::ws::server::{on_stderr, signing_key, API_KEY};
 use crate::ws::settings::{Ack, Idle};
+
+/// The account the WebSocket key trades for: the one after the FIX sessions' accounts.
+pub const WS_ACCOUNT: usize = SESSIONS.len() + 1;
 
 /// Longest wait for a graceful stop.
 pub const STOP_TIMEOUT: Duration = Duration::from_secs(30);
@@ -34,15 +41,16 @@ pub fn config_toml(data_dir: &Path, ack: Ack, idle: Idle) -> String {
             )
         })
         .collect();
-    let accounts: String = (1..=SESSIONS.len())
+    let accounts: String = (1..=WS_ACCOUNT)
         .map(|a| {
             format!(
                 "\n[[accounts]]\nid = {a}\ndeposits = {{ USD = \"1000000000\", BTC = \"1000000\" }}\n"
             )
         })
         .collect();
+    let public = hex(signing_key().verifying_key().as_bytes());
     format!(
-        r#"# Written by `bench fix`.
+        r#"# Written by `bench fix` / `bench wire`.
 data_dir = '{data_dir}'
 ack = "{ack}"
 fsync = "always"
@@ -52,6 +60,8 @@ idle = "{idle}"
 
 [ws]
 listen = "127.0.0.1:0"
+rate_limit = {{ orders = 100000000, window_ms = 1000 }}
+slow_consumer_messages = 1000000
 
 [http]
 listen = "127.0.0.1:0"
@@ -71,7 +81,13 @@ tick = "0.5"
 lot = "0.0001"
 maker_fee_bps = 0
 taker_fee_bps = 0
-{accounts}"#,
+{accounts}
+[[keys]]
+api_key = "{API_KEY}"
+account = {WS_ACCOUNT}
+scopes = ["trade"]
+ed25519_public = "{public}"
+"#,
         data_dir = data_dir.display(),
         ack = ack.name(),
         idle = idle.name(),
@@ -84,6 +100,8 @@ pub struct Running {
     server: Server,
     /// Where the FIX gateway listens.
     pub addr: SocketAddr,
+    /// Where the WebSocket gateway listens.
+    pub ws_addr: SocketAddr,
 }
 
 impl Running {
@@ -98,7 +116,12 @@ impl Running {
         let addr = server
             .fix_addr
             .context("the server started without its FIX gateway")?;
-        Ok(Running { server, addr })
+        let ws_addr = server.ws_addr;
+        Ok(Running {
+            server,
+            addr,
+            ws_addr,
+        })
     }
 
     /// Graceful stop (drain, sync, final snapshot). A server that has not stopped within
@@ -140,6 +163,7 @@ mod tests {
         let _ = fs::remove_file(&path);
         let config = config.expect("the server accepts the config");
         assert_eq!(config.instruments.len(), 1);
-        assert_eq!(config.accounts.len(), 2);
+        assert_eq!(config.accounts.len(), 3);
+        assert_eq!(config.keys.len(), 1);
     }
 }

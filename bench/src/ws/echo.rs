@@ -85,7 +85,11 @@ fn serve(listener: &TcpListener, stop: &AtomicBool) -> Result<()> {
 }
 
 /// `write_all` on a non-blocking socket: spins while the send buffer is full.
-fn write_all_spinning(s: &mut TcpStream, mut data: &[u8], stop: &AtomicBool) -> Result<()> {
+pub(crate) fn write_all_spinning(
+    s: &mut TcpStream,
+    mut data: &[u8],
+    stop: &AtomicBool,
+) -> Result<()> {
     while !data.is_empty() && !stop.load(Ordering::Relaxed) {
         match s.write(data) {
             Ok(n) => data = &data[n..],
