@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 
 mod fix;
 mod journal;
+mod open_loop;
 mod wire;
 mod ws;
 

@@ -62,7 +62,7 @@ pub(crate) fn noise_cells(n: RunNoise) -> String {
 }
 
 /// `p50 | p99 | p99.9 | worst` cells.
-fn quantile_cells(l: &Latency) -> String {
+pub(crate) fn quantile_cells(l: &Latency) -> String {
     format!(
         "{} | {} | {} | {}",
         lat(l.quantiles[0]),

@@ -19,8 +19,7 @@ use tradestream::serve::config::Config;
 use tradestream::serve::Server;
 
 use super::orders::{SESSIONS, SYMBOL, TRADESTREAM};
-use crate::ws::frames::hex;
-use crate::ws::server::{on_stderr, signing_key, API_KEY};
+use crate::ws::server::{key_toml, on_stderr};
 use crate::ws::settings::{Ack, Idle};
 
 /// The account the WebSocket key trades for: the one after the FIX sessions' accounts.
@@ -48,7 +47,7 @@ pub fn config_toml(data_dir: &Path, ack: Ack, idle: Idle) -> String {
             )
         })
         .collect();
-    let public = hex(signing_key().verifying_key().as_bytes());
+    let keys = key_toml(WS_ACCOUNT as u64);
     format!(
         r#"# Written by `bench fix` / `bench wire`.
 data_dir = '{data_dir}'
@@ -81,13 +80,7 @@ tick = "0.5"
 lot = "0.0001"
 maker_fee_bps = 0
 taker_fee_bps = 0
-{accounts}
-[[keys]]
-api_key = "{API_KEY}"
-account = {WS_ACCOUNT}
-scopes = ["trade"]
-ed25519_public = "{public}"
-"#,
+{accounts}{keys}"#,
         data_dir = data_dir.display(),
         ack = ack.name(),
         idle = idle.name(),

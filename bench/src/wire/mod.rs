@@ -31,9 +31,10 @@ use quanta::Clock;
 use crate::fix::orders::TRADESTREAM;
 use crate::fix::settings::Threads;
 use crate::fix::tradestream::Running;
-use crate::journal::scratch::{discard, Scratch};
+use crate::journal::scratch::discard;
+use crate::open_loop::Start;
+use crate::ws::schedule::{Schedule, LEAD};
 use crate::ws::settings::Ack;
-use bench::machine::Machine;
 use bench::report::rate_label;
 use results::{MdRow, Measured, Results, Row};
 use sample::Sample;
@@ -43,181 +44,188 @@ use settings::{Gateway, Settings};
 /// Runs the `wire` subcommand.
 pub fn run(args: &WireArgs) -> Result<()> {
     let settings = Settings::new(args)?;
-    let machine = Machine::detect();
-    let clock = Clock::new();
-    let started = bench::report::unix_secs()?;
-    let parent = args.dir.clone().unwrap_or_else(std::env::temp_dir);
-    let mut scratch = Scratch::create(&parent)?;
-    let storage = scratch.storage().clone();
-    println!("{}", tables::header(&machine, &storage, &settings));
-
-    let mut r = Results::default();
-    for &gateway in &settings.gateways {
-        let measured = std::iter::once(Measured::Floor)
-            .chain(settings.modes.iter().map(|&a| Measured::Gateway(a)));
-        for m in measured {
-            for &rate in &settings.rates {
-                r.rows.push(Row {
-                    gateway,
-                    measured: m,
-                    rate,
-                    bytes: sizes::order_bytes(gateway),
-                    runs: Vec::new(),
-                });
-            }
-        }
-        if settings.md_rate > 0 {
-            r.md.extend(settings.modes.iter().map(|&ack| MdRow {
-                gateway,
-                ack,
-                runs: Vec::new(),
-            }));
-        }
-    }
-    for run in 0..settings.runs {
-        let of = format!("run {}/{}", run + 1, settings.runs);
-        floors(&mut r, &settings, &clock, &of);
-        for &ack in &settings.modes {
-            let dir = scratch.fresh(&format!("server-{}", ack.name()))?;
-            match Running::start(&dir, ack, settings.idle) {
+    let dir = args.common.dir.clone();
+    let mut start = Start::new(dir, |m, s| tables::header(m, s, &settings))?;
+    let mut r = rows(&settings);
+    for run in 0..settings.open.runs {
+        let pass = Pass {
+            settings: &settings,
+            clock: &start.clock,
+            of: format!("run {}/{}", run + 1, settings.open.runs),
+        };
+        pass.floors(&mut r);
+        for &ack in &settings.open.modes {
+            let dir = start.scratch.fresh(&format!("server-{}", ack.name()))?;
+            match Running::start(&dir, ack, settings.open.idle) {
                 Ok(server) => {
-                    eprintln!("  {} ack server, {of}", ack.name());
-                    on_server(&mut r, &settings, &server, ack, &clock, &of);
+                    eprintln!("  {} ack server, {}", ack.name(), pass.of);
+                    pass.on_server(&mut r, &server, ack);
                     if let Err(e) = server.stop() {
+                        let of = &pass.of;
                         r.failures
                             .push(format!("{} ack server, {of}: {e:#}", ack.name()));
                     }
                 }
                 Err(e) => r.failures.push(format!(
-                    "{} ack server did not start, {of}: {e:#}",
-                    ack.name()
+                    "{} ack server did not start, {}: {e:#}",
+                    ack.name(),
+                    pass.of
                 )),
             }
             discard(&dir)?;
         }
     }
     println!("{}", tables::all(&r, &settings));
-    scratch.remove()?;
-
-    let json = bench::report::summary(
-        "wire",
-        started,
-        machine.to_json(),
-        storage.to_json(),
-        settings.to_json(),
-        summary::results(&r, &settings),
-    );
-    bench::report::write_json(&json, args.json.clone(), "wire", started)
+    let results = summary::results(&r, &settings);
+    let json = args.common.json.clone();
+    start.finish("wire", settings.to_json(), results, json)
 }
 
-/// Records `result` as a run of its row, or as a failure.
-fn record(
-    r: &mut Results,
-    gateway: Gateway,
-    measured: Measured,
-    rate: u64,
-    of: &str,
-    result: Result<Sample>,
-) {
-    match result {
-        Ok(run) => r.push(gateway, measured, rate, run),
-        Err(e) => {
-            let what = format!(
-                "{} {}, {}/s, {of}",
-                gateway.name(),
-                measured.name(),
-                rate_label(rate)
-            );
-            eprintln!("  {what} failed: {e:#}");
-            r.failures.push(format!("{what}: {e:#}"));
+/// The empty rows, in table order: per gateway its floor and each mode at each rate, and its
+/// market data in each mode.
+fn rows(settings: &Settings) -> Results {
+    let mut r = Results::default();
+    for &gateway in &settings.gateways {
+        let modes = settings.open.modes.iter().map(|&a| Measured::Gateway(a));
+        for measured in std::iter::once(Measured::Floor).chain(modes) {
+            r.rows.extend(settings.open.rates.iter().map(|&rate| Row {
+                gateway,
+                measured,
+                rate,
+                bytes: sizes::order_bytes(gateway),
+                runs: Vec::new(),
+            }));
+        }
+        if settings.md_rate > 0 {
+            r.md.extend(settings.open.modes.iter().map(|&ack| MdRow {
+                gateway,
+                ack,
+                runs: Vec::new(),
+            }));
         }
     }
+    r
 }
 
-/// One run of every gateway's floor at every rate.
-fn floors(r: &mut Results, settings: &Settings, clock: &Clock, of: &str) {
-    let (w, s) = (settings.warmup_seconds, settings.seconds);
-    for &gateway in &settings.gateways {
-        let bytes = sizes::order_bytes(gateway);
-        for &rate in &settings.rates {
-            eprintln!(
-                "  {} floor ({} echo, {bytes} B) at {}/s, {of}",
-                gateway.name(),
-                gateway.floor_transport(),
-                rate_label(rate)
-            );
-            let result = match gateway {
-                Gateway::Quic => udp_echo::measure(rate, bytes, w, s, clock),
-                Gateway::Ws => crate::ws::echo::measure(rate, bytes, w, s, clock).map(Sample::from),
-                Gateway::Fix => crate::fix::echo::measure(rate, bytes, w, s, Threads::One, clock)
-                    .map(Sample::from),
-            };
-            record(r, gateway, Measured::Floor, rate, of, result);
-        }
-    }
+/// One run of every measurement.
+struct Pass<'a> {
+    settings: &'a Settings,
+    clock: &'a Clock,
+    /// `run 2/3`, for progress and failures.
+    of: String,
 }
 
-/// One run of every gateway at every rate, then the market-data delay, against a server in
-/// `ack` mode.
-fn on_server(
-    r: &mut Results,
-    settings: &Settings,
-    server: &Running,
-    ack: Ack,
-    clock: &Clock,
-    of: &str,
-) {
-    let (w, s) = (settings.warmup_seconds, settings.seconds);
-    let m = Measured::Gateway(ack);
-    for &gateway in &settings.gateways {
-        for &rate in &settings.rates {
-            eprintln!(
-                "  {} {} ack at {}/s, {of}",
-                gateway.name(),
-                ack.name(),
-                rate_label(rate)
-            );
-            let result = match gateway {
-                Gateway::Quic => Err(no_quic()),
-                Gateway::Ws => {
-                    let url = format!("ws://{}/ws", server.ws_addr);
-                    crate::ws::entry::measure(server.ws_addr, &url, rate, w, s, clock)
-                        .map(Sample::from)
-                }
-                Gateway::Fix => crate::fix::session::measure(
-                    server.addr,
-                    TRADESTREAM,
-                    rate,
-                    w,
-                    s,
-                    Threads::One,
-                    clock,
-                )
-                .map(Sample::from),
-            };
-            record(r, gateway, m, rate, of, result);
-        }
-    }
-    if settings.md_rate == 0 {
-        return;
-    }
-    for &gateway in &settings.gateways {
-        eprintln!("  {} market data, {} ack, {of}", gateway.name(), ack.name());
-        let (rate, secs) = (settings.md_rate, settings.md_seconds);
-        let result = match gateway {
-            Gateway::Quic => Err(no_quic()),
-            Gateway::Ws => md_ws::WsBook::connect(server.ws_addr)
-                .and_then(|mut link| md::measure(&mut link, rate, w, secs, clock)),
-            Gateway::Fix => md_fix::FixBook::connect(server.addr)
-                .and_then(|mut link| md::measure(&mut link, rate, w, secs, clock)),
-        };
+impl Pass<'_> {
+    /// Records `result` as a run of `what`'s row, or as a failure of `what`.
+    fn record<T>(
+        &self,
+        r: &mut Results,
+        what: String,
+        result: Result<T>,
+        add: impl FnOnce(&mut Results, T),
+    ) {
         match result {
-            Ok(run) => r.push_md(gateway, ack, run),
+            Ok(run) => add(r, run),
             Err(e) => {
-                let what = format!("{} market data, {} ack, {of}", gateway.name(), ack.name());
+                let what = format!("{what}, {}", self.of);
                 eprintln!("  {what} failed: {e:#}");
                 r.failures.push(format!("{what}: {e:#}"));
             }
+        }
+    }
+
+    /// Every gateway's floor at every rate.
+    fn floors(&self, r: &mut Results) {
+        let (w, s, clock) = (
+            self.settings.open.warmup_seconds,
+            self.settings.open.seconds,
+            self.clock,
+        );
+        for &gateway in &self.settings.gateways {
+            let bytes = sizes::order_bytes(gateway);
+            for &rate in &self.settings.open.rates {
+                let what = format!(
+                    "{} floor ({} echo, {bytes} B) at {}/s",
+                    gateway.name(),
+                    gateway.floor_transport(),
+                    rate_label(rate)
+                );
+                eprintln!("  {what}, {}", self.of);
+                let result = match gateway {
+                    Gateway::Quic => udp_echo::measure(
+                        bytes,
+                        || Schedule::new(clock.now() + LEAD, rate, w, s),
+                        clock,
+                    ),
+                    Gateway::Ws => {
+                        crate::ws::echo::measure(rate, bytes, w, s, clock).map(Sample::from)
+                    }
+                    Gateway::Fix => {
+                        crate::fix::echo::measure(rate, bytes, w, s, Threads::One, clock)
+                            .map(Sample::from)
+                    }
+                };
+                self.record(r, what, result, |r, run| {
+                    r.push(gateway, Measured::Floor, rate, run)
+                });
+            }
+        }
+    }
+
+    /// Every gateway at every rate, then the market-data delay, against `server` in `ack`
+    /// mode.
+    fn on_server(&self, r: &mut Results, server: &Running, ack: Ack) {
+        let (w, s, clock) = (
+            self.settings.open.warmup_seconds,
+            self.settings.open.seconds,
+            self.clock,
+        );
+        let m = Measured::Gateway(ack);
+        for &gateway in &self.settings.gateways {
+            for &rate in &self.settings.open.rates {
+                let what = format!(
+                    "{} {} ack at {}/s",
+                    gateway.name(),
+                    ack.name(),
+                    rate_label(rate)
+                );
+                eprintln!("  {what}, {}", self.of);
+                let result = match gateway {
+                    Gateway::Quic => Err(no_quic()),
+                    Gateway::Ws => {
+                        let url = format!("ws://{}/ws", server.ws_addr);
+                        crate::ws::entry::measure(server.ws_addr, &url, rate, w, s, clock)
+                            .map(Sample::from)
+                    }
+                    Gateway::Fix => crate::fix::session::measure(
+                        server.addr,
+                        TRADESTREAM,
+                        rate,
+                        w,
+                        s,
+                        Threads::One,
+                        clock,
+                    )
+                    .map(Sample::from),
+                };
+                self.record(r, what, result, |r, run| r.push(gateway, m, rate, run));
+            }
+        }
+        if self.settings.md_rate == 0 {
+            return;
+        }
+        let (rate, secs) = (self.settings.md_rate, self.settings.md_seconds);
+        for &gateway in &self.settings.gateways {
+            let what = format!("{} market data, {} ack", gateway.name(), ack.name());
+            eprintln!("  {what}, {}", self.of);
+            let result = match gateway {
+                Gateway::Quic => Err(no_quic()),
+                Gateway::Ws => md_ws::WsBook::connect(server.ws_addr)
+                    .and_then(|mut link| md::measure(&mut link, rate, w, secs, clock)),
+                Gateway::Fix => md_fix::FixBook::connect(server.addr)
+                    .and_then(|mut link| md::measure(&mut link, rate, w, secs, clock)),
+            };
+            self.record(r, what, result, |r, run| r.push_md(gateway, ack, run));
         }
     }
 }

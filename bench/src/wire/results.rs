@@ -1,13 +1,10 @@
 //! Everything one invocation measured, run by run, and the medians the tables quote.
 
-use bench::report::median;
-
 use super::md::MdRun;
 use super::sample::Sample;
 use super::settings::Gateway;
 use crate::journal::latency::Latency;
-use crate::journal::meter::RunNoise;
-use crate::ws::problems::Problems;
+use crate::ws::results::latency;
 use crate::ws::settings::Ack;
 
 /// What a row measured for its gateway.
@@ -44,32 +41,6 @@ pub struct Row {
     pub runs: Vec<Sample>,
 }
 
-impl Row {
-    /// Per-quantile medians of the runs' latencies.
-    pub fn latency(&self) -> Option<Latency> {
-        Latency::median(&self.runs.iter().map(|r| r.latency).collect::<Vec<_>>())
-    }
-
-    /// The median of `f` over the runs (0 for none).
-    pub fn med(&self, f: impl Fn(&Sample) -> f64) -> f64 {
-        median(self.runs.iter().map(f).collect()).unwrap_or(0.0)
-    }
-
-    /// The worst noise of the runs.
-    pub fn noise(&self) -> RunNoise {
-        RunNoise::worst(self.runs.iter().map(|r| r.noise))
-    }
-
-    /// The problems of all runs, added up.
-    pub fn problems(&self) -> Problems {
-        let mut all = Problems::default();
-        for r in &self.runs {
-            all.add(&r.problems);
-        }
-        all
-    }
-}
-
 /// The market-data runs of one gateway in one mode.
 #[derive(Debug, Clone)]
 pub struct MdRow {
@@ -79,22 +50,6 @@ pub struct MdRow {
     pub ack: Ack,
     /// One per run that measured it.
     pub runs: Vec<MdRun>,
-}
-
-impl MdRow {
-    /// Per-quantile medians of the runs' delays.
-    pub fn latency(&self) -> Option<Latency> {
-        Latency::median(&self.runs.iter().map(|r| r.latency).collect::<Vec<_>>())
-    }
-
-    /// The problems of all runs, added up.
-    pub fn problems(&self) -> Problems {
-        let mut all = Problems::default();
-        for r in &self.runs {
-            all.add(&r.problems);
-        }
-        all
-    }
 }
 
 /// All measurements of one invocation.
@@ -118,7 +73,7 @@ impl Results {
 
     /// Median latency of `gateway`'s `measured` at `rate`, if it was measured.
     pub fn latency(&self, gateway: Gateway, measured: Measured, rate: u64) -> Option<Latency> {
-        self.row(gateway, measured, rate)?.latency()
+        latency(&self.row(gateway, measured, rate)?.runs, |x| x.latency)
     }
 
     /// Adds one run to its row.

@@ -38,26 +38,17 @@ impl From<EchoRun> for Sample {
     }
 }
 
-impl From<EntryRun> for Sample {
-    fn from(run: EntryRun) -> Sample {
-        Sample {
-            latency: run.latency,
-            sent: run.sent,
-            answered: run.answered,
-            problems: run.problems,
-            noise: run.noise,
+/// `From` for run types that count what they sent and what was answered.
+macro_rules! from_counted_run {
+    ($($run:ty),*) => {$(
+        impl From<$run> for Sample {
+            fn from(run: $run) -> Sample {
+                let (latency, sent, answered) = (run.latency, run.sent, run.answered);
+                let (problems, noise) = (run.problems, run.noise);
+                Sample { latency, sent, answered, problems, noise }
+            }
         }
-    }
+    )*};
 }
 
-impl From<LoadRun> for Sample {
-    fn from(run: LoadRun) -> Sample {
-        Sample {
-            latency: run.latency,
-            sent: run.sent,
-            answered: run.answered,
-            problems: run.problems,
-            noise: run.noise,
-        }
-    }
-}
+from_counted_run!(EntryRun, LoadRun);

@@ -7,6 +7,7 @@ use super::results::{Measured, Results};
 use super::settings::Settings;
 use super::target::{Ratios, P50_TARGET, P99_TARGET, TARGET_RATE};
 use crate::journal::latency::Latency;
+use crate::ws::results::{latency, med, problems};
 use crate::ws::settings::Ack;
 
 /// The measurements as JSON (the caller adds machine, storage and settings).
@@ -28,12 +29,12 @@ pub fn results(r: &Results, settings: &Settings) -> Value {
                 "rate": row.rate,
                 "order_wire_bytes": row.bytes,
                 "median": {
-                    "latency": row.latency().map(Latency::to_json),
-                    "sent": row.med(|s| s.sent as f64),
-                    "answered": row.med(|s| s.answered as f64),
+                    "latency": latency(&row.runs, |s| s.latency).map(Latency::to_json),
+                    "sent": med(&row.runs, |s| s.sent as f64),
+                    "answered": med(&row.runs, |s| s.answered as f64),
                 },
                 "over_floor": x.map(|x| json!({"p50": x.p50, "p99": x.p99, "p99_9": x.p999})),
-                "problems": row.problems().to_json(),
+                "problems": problems(&row.runs, |s| &s.problems).to_json(),
                 "runs": row.runs.iter().map(|s| json!({
                     "latency": s.latency.to_json(),
                     "sent": s.sent,
@@ -62,8 +63,8 @@ pub fn results(r: &Results, settings: &Settings) -> Value {
             "gateway": row.gateway.name(),
             "ack": row.ack.name(),
             "rate": settings.md_rate,
-            "median": row.latency().map(Latency::to_json),
-            "problems": row.problems().to_json(),
+            "median": latency(&row.runs, |m| m.latency).map(Latency::to_json),
+            "problems": problems(&row.runs, |m| &m.problems).to_json(),
             "runs": row.runs.iter().map(|m| json!({
                 "latency": m.latency.to_json(),
                 "placed": m.placed,

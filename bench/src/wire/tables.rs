@@ -5,15 +5,16 @@
 use std::fmt::Write;
 
 use bench::machine::Machine;
-use bench::report::{latency as lat, rate_label, thousands};
+use bench::report::{rate_label, thousands};
 
 use super::results::{Measured, Results, Row};
 use super::settings::{Gateway, Settings};
 use super::target::{verdict, Ratios, P50_TARGET, P99_TARGET, TARGET_RATE};
-use crate::fix::tables::noise_cells;
-use crate::journal::latency::Latency;
+use crate::fix::tables::{noise_cells, quantile_cells};
 use crate::journal::scratch::Storage;
+use crate::ws::results::{latency, med, problems as problems_of, worst};
 use crate::ws::settings::Ack;
+use crate::ws::tables::problem_list;
 
 /// The header: machine, storage, server and client.
 pub fn header(machine: &Machine, storage: &Storage, settings: &Settings) -> String {
@@ -32,8 +33,8 @@ pub fn header(machine: &Machine, storage: &Storage, settings: &Settings) -> Stri
          switches of the client thread\n",
         machine.describe(),
         storage.describe(),
-        settings.idle.name(),
-        settings.runs,
+        settings.open.idle.name(),
+        settings.open.runs,
     )
 }
 
@@ -71,7 +72,7 @@ fn latency_table(r: &Results, settings: &Settings) -> String {
         out,
         "## Order to acknowledgement over loopback (median of {} run(s), {} s per rate after {} \
          s of warm-up)\n",
-        settings.runs, settings.seconds, settings.warmup_seconds
+        settings.open.runs, settings.open.seconds, settings.open.warmup_seconds
     );
     let _ = writeln!(
         out,
@@ -80,14 +81,14 @@ fn latency_table(r: &Results, settings: &Settings) -> String {
          |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     );
     for &gateway in &settings.gateways {
-        for &rate in &settings.rates {
+        for &rate in &settings.open.rates {
             let floor = r.latency(gateway, Measured::Floor, rate);
             for row in r
                 .rows
                 .iter()
                 .filter(|row| row.gateway == gateway && row.rate == rate)
             {
-                let Some(l) = row.latency() else {
+                let Some(l) = latency(&row.runs, |x| x.latency) else {
                     let _ = writeln!(
                         out,
                         "| {} | {} | {} | not measured | | | | | | | | {} | | | |",
@@ -104,21 +105,18 @@ fn latency_table(r: &Results, settings: &Settings) -> String {
                 };
                 let _ = writeln!(
                     out,
-                    "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} / {} | {} | {} |",
+                    "| {} | {} | {} | {} | {} | {} | {} | {} / {} | {} | {} |",
                     gateway.name(),
                     label(row),
                     rate_label(rate),
-                    lat(l.quantiles[0]),
-                    lat(l.quantiles[2]),
-                    lat(l.quantiles[3]),
-                    lat(l.worst),
+                    quantile_cells(&l),
                     times(ratios.map(|x| x.p50)),
                     times(ratios.map(|x| x.p99)),
                     times(ratios.map(|x| x.p999)),
-                    thousands(row.med(|x| x.answered as f64) as u64),
-                    thousands(row.med(|x| x.sent as f64) as u64),
+                    thousands(med(&row.runs, |x| x.answered as f64) as u64),
+                    thousands(med(&row.runs, |x| x.sent as f64) as u64),
                     row.bytes,
-                    noise_cells(row.noise())
+                    noise_cells(worst(&row.runs, |x| x.noise))
                 );
             }
         }
@@ -150,7 +148,7 @@ fn targets(r: &Results, settings: &Settings) -> String {
          within {P99_TARGET}x of its p99, at {} orders/s\n",
         rate_label(TARGET_RATE)
     );
-    if !settings.rates.contains(&TARGET_RATE) || !settings.modes.contains(&Ack::Fast) {
+    if !settings.open.rates.contains(&TARGET_RATE) || !settings.open.modes.contains(&Ack::Fast) {
         let _ = writeln!(
             out,
             "not judged: this run did not measure fast ack at {}/s\n",
@@ -197,7 +195,7 @@ fn md_table(r: &Results, settings: &Settings) -> String {
          showing it is read ({}/s resting orders, each cancelled half an interval later; median \
          of {} run(s), {} s each)\n",
         rate_label(settings.md_rate),
-        settings.runs,
+        settings.open.runs,
         settings.md_seconds
     );
     let _ = writeln!(
@@ -206,16 +204,6 @@ fn md_table(r: &Results, settings: &Settings) -> String {
          steal | preempted |\n|---|---|---|---|---|---|---|---|---|---|---|"
     );
     for row in &r.md {
-        let cells = |l: Latency| {
-            format!(
-                "{} | {} | {} | {}",
-                lat(l.quantiles[0]),
-                lat(l.quantiles[2]),
-                lat(l.quantiles[3]),
-                lat(l.worst)
-            )
-        };
-        let noise = crate::journal::meter::RunNoise::worst(row.runs.iter().map(|x| x.noise));
         let shown: u64 = row.runs.iter().map(|x| x.shown).sum();
         let placed: u64 = row.runs.iter().map(|x| x.placed).sum();
         let _ = writeln!(
@@ -224,11 +212,11 @@ fn md_table(r: &Results, settings: &Settings) -> String {
             row.gateway.name(),
             md_channel(row.gateway),
             row.ack.name(),
-            row.latency()
-                .map_or_else(|| "not measured | | |".into(), cells),
+            latency(&row.runs, |x| x.latency)
+                .map_or_else(|| "not measured | | |".into(), |l| quantile_cells(&l)),
             thousands(shown),
             thousands(placed),
-            noise_cells(noise)
+            noise_cells(worst(&row.runs, |x| x.noise))
         );
     }
     out.push('\n');
@@ -246,41 +234,26 @@ fn md_channel(gateway: Gateway) -> &'static str {
 
 /// What went wrong, per row, with the first messages.
 fn problems(r: &Results) -> String {
-    let mut out = String::from("## What went wrong\n\n");
-    let mut clean = r.failures.is_empty();
-    for f in &r.failures {
-        let _ = writeln!(out, "- failed: {f}");
-    }
     let rows = r.rows.iter().map(|row| {
-        (
-            format!(
-                "{} {}, {}/s",
-                row.gateway.name(),
-                label(row),
-                rate_label(row.rate)
-            ),
-            row.problems(),
-        )
+        let what = format!(
+            "{} {}, {}/s",
+            row.gateway.name(),
+            label(row),
+            rate_label(row.rate)
+        );
+        (what, problems_of(&row.runs, |x| &x.problems))
     });
     let md = r.md.iter().map(|row| {
-        (
-            format!("{} market data, {} ack", row.gateway.name(), row.ack.name()),
-            row.problems(),
-        )
+        let what = format!("{} market data, {} ack", row.gateway.name(), row.ack.name());
+        (what, problems_of(&row.runs, |x| &x.problems))
     });
-    for (what, p) in rows.chain(md).filter(|(_, p)| !p.is_clean()) {
-        clean = false;
-        let _ = writeln!(
-            out,
-            "- {what}: {} errors, {} unexpected, {} missing",
-            p.errors, p.unexpected, p.missing
-        );
-        for e in &p.examples {
-            let _ = writeln!(out, "  - `{e}`");
-        }
-    }
-    if clean {
-        out.push_str("nothing: every order answered, every resting order shown, no errors\n");
-    }
-    out
+    let rows: Vec<_> = rows.chain(md).collect();
+    format!(
+        "## What went wrong\n\n{}",
+        problem_list(
+            &r.failures,
+            &rows,
+            "nothing: every order answered, every resting order shown, no errors"
+        )
+    )
 }

@@ -11,41 +11,30 @@ use std::net::{SocketAddr, UdpSocket};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{Context, Result};
 use quanta::Clock;
 
 use super::sample::Sample;
 use crate::journal::latency::{self, Latency};
 use crate::journal::meter::Meter;
-use crate::ws::echo::{index_of, message};
+use crate::ws::echo::{beside, index_of, message};
 use crate::ws::problems::Problems;
-use crate::ws::schedule::{since, Schedule, LEAD};
+use crate::ws::schedule::{since, Schedule};
 
 /// How long after the last planned send echoes are waited for.
 const DRAIN: Duration = Duration::from_secs(2);
 
-/// Runs the echo at `rate` with datagrams of `bytes` bytes (at least 8).
-pub fn measure(
-    rate: u64,
-    bytes: usize,
-    warmup_secs: f64,
-    secs: f64,
-    clock: &Clock,
-) -> Result<Sample> {
+/// Runs the echo with datagrams of `bytes` bytes (at least 8), sent on the schedule `plan`
+/// makes once the echo is up.
+pub fn measure(bytes: usize, plan: impl FnOnce() -> Schedule, clock: &Clock) -> Result<Sample> {
     let bytes = bytes.max(8);
     let echo = UdpSocket::bind("127.0.0.1:0").context("binding the echo socket")?;
     echo.set_nonblocking(true)?;
     let addr = echo.local_addr()?;
-    let stop = AtomicBool::new(false);
-    std::thread::scope(|scope| -> Result<Sample> {
-        let server = scope.spawn(|| serve(&echo, &stop));
-        let run = client(addr, rate, bytes, warmup_secs, secs, clock);
-        stop.store(true, Ordering::Release);
-        server
-            .join()
-            .map_err(|_| anyhow!("the echo thread panicked"))??;
-        run
-    })
+    beside(
+        |stop| serve(&echo, stop),
+        || client(addr, bytes, &plan(), clock),
+    )
 }
 
 /// The echo side: sends every datagram straight back to where it came from, spinning.
@@ -67,19 +56,11 @@ fn serve(socket: &UdpSocket, stop: &AtomicBool) -> Result<()> {
     Ok(())
 }
 
-/// The sending side: one thread sends on schedule and reads between sends.
-fn client(
-    addr: SocketAddr,
-    rate: u64,
-    bytes: usize,
-    warmup_secs: f64,
-    secs: f64,
-    clock: &Clock,
-) -> Result<Sample> {
+/// The sending side: one thread sends on `schedule` and reads between sends.
+fn client(addr: SocketAddr, bytes: usize, schedule: &Schedule, clock: &Clock) -> Result<Sample> {
     let socket = UdpSocket::bind("127.0.0.1:0").context("binding the client socket")?;
     socket.connect(addr).context("connecting to the echo")?;
     socket.set_nonblocking(true)?;
-    let schedule = Schedule::new(clock.now() + LEAD, rate, warmup_secs, secs);
     let total = schedule.total;
     let mut h = latency::histogram()?;
     let mut out = vec![0u8; bytes];
@@ -140,11 +121,13 @@ fn client(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ws::schedule::LEAD;
 
     #[test]
     fn echoes_datagrams_at_a_low_rate() {
         let clock = Clock::new();
-        let run = measure(2_000, 73, 0.0, 0.05, &clock).expect("loopback UDP echo");
+        let plan = || Schedule::new(clock.now() + LEAD, 2_000, 0.0, 0.05);
+        let run = measure(73, plan, &clock).expect("loopback UDP echo");
         assert_eq!((run.sent, run.answered), (100, 100));
         assert_eq!(run.latency.samples, 100);
         assert!(run.problems.is_clean(), "{:?}", run.problems);

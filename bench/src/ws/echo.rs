@@ -56,10 +56,22 @@ pub fn measure(
     let bytes = bytes.max(8);
     let listener = TcpListener::bind("127.0.0.1:0").context("binding the echo listener")?;
     let addr = listener.local_addr()?;
+    beside(
+        |stop| serve(&listener, stop),
+        || client(addr, rate, bytes, warmup_secs, secs, clock),
+    )
+}
+
+/// Runs `client` on this thread while `serve` echoes on another, then tells `serve` to stop
+/// (through the flag it gets) and waits for it.
+pub(crate) fn beside<T>(
+    serve: impl FnOnce(&AtomicBool) -> Result<()> + Send,
+    client: impl FnOnce() -> Result<T>,
+) -> Result<T> {
     let stop = AtomicBool::new(false);
-    std::thread::scope(|scope| -> Result<EchoRun> {
-        let echo = scope.spawn(|| serve(&listener, &stop));
-        let run = client(addr, rate, bytes, warmup_secs, secs, clock);
+    std::thread::scope(|scope| {
+        let echo = scope.spawn(|| serve(&stop));
+        let run = client();
         stop.store(true, Ordering::Release);
         echo.join()
             .map_err(|_| anyhow::anyhow!("the echo thread panicked"))??;

@@ -20,7 +20,7 @@ pub(crate) mod entry;
 mod fanout;
 pub(crate) mod frames;
 pub(crate) mod problems;
-mod results;
+pub(crate) mod results;
 pub(crate) mod schedule;
 pub(crate) mod server;
 pub(crate) mod settings;
