@@ -31,9 +31,20 @@ const LOW_HALVES: u64 = 100;
 /// How long after the last planned send market data is waited for.
 const DRAIN: Duration = Duration::from_secs(5);
 
+/// The price of bid level `level` in half units (ticks of 0.5): 100, 101, 102, ...
+pub fn halves_of(level: usize) -> u64 {
+    LOW_HALVES + (level % LEVELS) as u64
+}
+
+/// The level a price in half units names, if it is one of [`LEVELS`].
+pub fn level_of_halves(halves: i64) -> Option<usize> {
+    let level = u64::try_from(halves).ok()?.checked_sub(LOW_HALVES)? as usize;
+    (level < LEVELS).then_some(level)
+}
+
 /// The price of bid level `level` as decimal text: `50`, `50.5`, `51`, ...
 pub fn price_text(level: usize) -> String {
-    let halves = LOW_HALVES + (level % LEVELS) as u64;
+    let halves = halves_of(level);
     if halves.is_multiple_of(2) {
         (halves / 2).to_string()
     } else {
@@ -49,9 +60,7 @@ pub fn level_of(price: &str) -> Option<usize> {
         "5" => 1,
         _ => return None,
     };
-    let halves = whole.parse::<u64>().ok()? * 2 + half;
-    let level = halves.checked_sub(LOW_HALVES)? as usize;
-    (level < LEVELS).then_some(level)
+    level_of_halves(whole.parse::<i64>().ok()? * 2 + half)
 }
 
 /// What a gateway's connections read.
@@ -203,6 +212,9 @@ mod tests {
         assert_eq!(level_of("49.5"), None, "below the levels");
         assert_eq!(level_of("50.25"), None, "off the grid");
         assert_eq!(level_of("x"), None);
+        assert_eq!((halves_of(0), halves_of(3)), (100, 103));
+        assert_eq!((level_of_halves(103), level_of_halves(99)), (Some(3), None));
+        assert_eq!(level_of_halves(-1), None);
     }
 
     /// A gateway whose market data shows each order's level on the poll after its place.
