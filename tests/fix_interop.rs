@@ -104,6 +104,9 @@ listen = "127.0.0.1:0"
 [http]
 listen = "127.0.0.1:0"
 
+[quic]
+listen = "127.0.0.1:0"
+
 [fix]
 enabled = true
 listen = "127.0.0.1:0"

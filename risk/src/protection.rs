@@ -12,20 +12,8 @@
 
 use std::collections::VecDeque;
 
-/// The limits of one protection. A limit of 0 is off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ProtectionLimits {
-    /// The sliding window, in milliseconds of sequencer time (at least 1).
-    pub window_ms: u64,
-    /// Most quantity (lots, both sides added) filled within the window; reaching it trips.
-    pub max_filled: i64,
-    /// Most absolute net delta within the window (buys minus sells, in lots for linear
-    /// products; delta-weighted lots for options, as the caller computes them); reaching it
-    /// trips.
-    pub max_delta: i64,
-    /// How long quoting stays frozen after a trip, in milliseconds; 0: until a reset.
-    pub freeze_ms: u64,
-}
+/// The limits of one protection (defined in the model, where commands and events carry them).
+pub use tradestream_model::ProtectionLimits;
 
 /// Why a protection tripped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,9 +62,38 @@ impl Protection {
         }
     }
 
+    /// A protection in a saved state (from [`Protection::fills`] and
+    /// [`Protection::frozen_until`]): the same limits, window and freeze, so it behaves exactly
+    /// as the one saved.
+    pub fn restore(
+        limits: ProtectionLimits,
+        fills: impl IntoIterator<Item = (u64, i64, i64)>,
+        frozen_until: Option<u64>,
+    ) -> Protection {
+        let mut p = Protection::new(limits);
+        for (at, qty, delta) in fills {
+            p.fills.push_back((at, qty, delta));
+            p.filled += qty;
+            p.delta += delta;
+        }
+        p.frozen_until = frozen_until;
+        p
+    }
+
     /// The limits.
     pub fn limits(&self) -> ProtectionLimits {
         self.limits
+    }
+
+    /// The fills kept, oldest first, as (time, qty, delta); some may have left the window
+    /// already (they are dropped lazily, at the next fill or window query).
+    pub fn fills(&self) -> impl ExactSizeIterator<Item = (u64, i64, i64)> + '_ {
+        self.fills.iter().copied()
+    }
+
+    /// The time quoting unfreezes (`u64::MAX`: at a reset), if it tripped and was not reset.
+    pub fn frozen_until(&self) -> Option<u64> {
+        self.frozen_until
     }
 
     /// Quantity filled and net delta within the window ending at `now`.
@@ -213,5 +230,18 @@ mod tests {
             "1,000 fills per window fit the ring"
         );
         assert_eq!(p.window(100_000), (999, 999));
+    }
+
+    #[test]
+    fn a_restored_protection_behaves_as_the_saved_one() {
+        let mut p = Protection::new(limits(10, 0, 500));
+        p.on_fill(0, 4, 4);
+        p.on_fill(10, 7, -7);
+        let mut q = Protection::restore(p.limits(), p.fills(), p.frozen_until());
+        assert_eq!(q.frozen_until(), Some(510));
+        assert_eq!(q.fills().collect::<Vec<_>>(), p.fills().collect::<Vec<_>>());
+        assert_eq!(q.window(20), p.window(20));
+        assert_eq!(q.on_fill(1_005, 1, 1), p.on_fill(1_005, 1, 1));
+        assert_eq!(q.window(1_005), (8, -6));
     }
 }

@@ -35,6 +35,8 @@ pub struct Config {
     pub http: HttpSection,
     /// FIX 4.4 acceptor.
     pub fix: super::fix_config::FixSection,
+    /// Market-maker QUIC gateway.
+    pub quic: super::quic_config::QuicSection,
     /// Instruments listed at first sight.
     #[serde(default)]
     pub instruments: Vec<InstrumentEntry>,
@@ -236,6 +238,13 @@ impl Config {
         }
         if self.fix.enabled && self.fix.sessions.is_empty() {
             bail!("fix.enabled needs at least one [[fix.sessions]]");
+        }
+        if self
+            .quic
+            .max_datagram_entries
+            .is_some_and(|n| n == 0 || n > 170)
+        {
+            bail!("quic.max_datagram_entries must be between 1 and 170");
         }
         for k in &self.keys {
             if k.ed25519_public.is_some() == k.hmac_secret.is_some() {

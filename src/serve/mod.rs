@@ -1,4 +1,5 @@
-//! `tradestream serve`: the engine thread, the WebSocket gateway, `/health` and `/metrics`.
+//! `tradestream serve`: the engine thread, the WebSocket, FIX and QUIC gateways, `/health` and
+//! `/metrics`.
 //!
 //! Start-up: load the config (embedded defaults plus the file), recover the journaled engine,
 //! enter new config state as journaled commands, start the engine runtime and the gateway, then
@@ -12,6 +13,8 @@ mod fix;
 pub mod fix_config;
 mod http;
 mod keys;
+mod quic;
+pub mod quic_config;
 
 use anyhow::{Context, Result};
 use config::{AckName, Config, IdleName};
@@ -38,16 +41,21 @@ fn idle(config: &Config) -> Idle {
     }
 }
 
-/// A running server: the engine thread, the WebSocket gateway and the FIX acceptor (HTTP is
-/// served by [`run`]).
+/// A running server: the engine thread, the WebSocket gateway, the FIX acceptor and the QUIC
+/// gateway (HTTP is served by [`run`]).
 pub struct Server {
     runtime: tradestream_runtime::RuntimeHandle,
     ws: WsServer,
     fix: Option<tradestream_fix::server::FixServer>,
+    quic: Option<tradestream_quic::server::QuicServer>,
     /// Where the WebSocket gateway listens.
     pub ws_addr: std::net::SocketAddr,
     /// Where the FIX acceptor listens, if enabled.
     pub fix_addr: Option<std::net::SocketAddr>,
+    /// Where the QUIC gateway listens (UDP), if enabled.
+    pub quic_addr: Option<std::net::SocketAddr>,
+    /// The certificate QUIC clients should pin, if QUIC is enabled.
+    pub quic_cert: Option<std::path::PathBuf>,
     /// The runtime's metrics.
     pub metrics: Arc<tradestream_runtime::Metrics>,
 }
@@ -89,29 +97,51 @@ impl Server {
             ..RuntimeConfig::default()
         };
         let idle_name = runtime_config.idle.name();
+        // One port per engine-backed gateway, in this order: ws, fix (exchange mode only),
+        // quic (if enabled).
         let fix_wakeup = Arc::new(tradestream_fix::server::Wakeup::default());
+        let quic_wakeup = Arc::new(tradestream_quic::server::Wakeup::default());
         let mut wakers: Vec<Arc<dyn Wake>> = vec![notify.clone()];
         if fix::needs_engine(config) {
             wakers.push(fix_wakeup.clone());
         }
-        let fix_seed = seed.clone();
-        let fix_catalog = catalog.clone();
+        if config.quic.enabled {
+            wakers.push(quic_wakeup.clone());
+        }
         let (runtime, ports) = tradestream_runtime::spawn(engine, runtime_config, wakers)
             .context("cannot start the engine thread")?;
         let mut ports = ports.into_iter();
-        let port = ports.next().expect("one port per waker");
-        let fix = if !config.fix.enabled {
-            None
-        } else if let Some(fix_port) = ports.next() {
-            Some(fix::start_exchange(
+        let port = ports.next().expect("the ws port");
+        let fix_port = fix::needs_engine(config).then(|| ports.next().expect("the fix port"));
+        let quic_port = config
+            .quic
+            .enabled
+            .then(|| ports.next().expect("the quic port"));
+        let fix = match fix_port {
+            Some(fix_port) => Some(fix::start_exchange(
                 config,
                 fix_port,
                 fix_wakeup,
-                fix_catalog,
-                fix_seed,
-            )?)
-        } else {
-            Some(fix::start_echo(config)?)
+                catalog.clone(),
+                seed.clone(),
+            )?),
+            None if config.fix.enabled => Some(fix::start_echo(config)?),
+            None => None,
+        };
+        let quic = match quic_port {
+            Some(quic_port) => Some(quic::start(
+                config,
+                quic_port,
+                quic_wakeup,
+                catalog.clone(),
+                seed.clone(),
+            )?),
+            None => None,
+        };
+        let quic_addr = quic.as_ref().map(|(q, _)| q.local_addr);
+        let (quic, quic_cert) = match quic {
+            Some((q, cert)) => (Some(q), Some(cert)),
+            None => (None, None),
         };
         let fix_addr = fix.as_ref().map(|f| f.local_addr);
         let ws_config = WsConfig {
@@ -144,8 +174,11 @@ impl Server {
             runtime,
             ws,
             fix,
+            quic,
             ws_addr,
             fix_addr,
+            quic_addr,
+            quic_cert,
             metrics,
         })
     }
@@ -159,6 +192,9 @@ impl Server {
         self.ws.stop().context("ws gateway")?;
         if let Some(fix) = self.fix {
             fix.stop().context("fix gateway")?;
+        }
+        if let Some(quic) = self.quic {
+            quic.stop().context("quic gateway")?;
         }
         let report = stopped.map_err(anyhow::Error::msg)?;
         Ok(report.last_seq)
@@ -175,6 +211,9 @@ pub fn run(config_path: Option<&Path>) -> Result<()> {
             "fix listening on {addr} ({:?}, SenderCompID {})",
             config.fix.mode, config.fix.sender_comp_id
         );
+    }
+    if let (Some(addr), Some(cert)) = (server.quic_addr, &server.quic_cert) {
+        println!("quic listening on {addr} (certificate {})", cert.display());
     }
     let metrics = server.metrics.clone();
     let rt = tokio::runtime::Builder::new_current_thread()

@@ -106,7 +106,12 @@ impl<'a> Fields<'a> {
 
     /// A client order id or request id.
     pub fn id(&self) -> Result<ClientOrderId, FieldError> {
-        ClientOrderId::new(self.str("id")?).map_err(|e| format!("field `id` {e}"))
+        self.client_id("id")
+    }
+
+    /// A client order id in field `key`.
+    pub fn client_id(&self, key: &str) -> Result<ClientOrderId, FieldError> {
+        ClientOrderId::new(self.str(key)?).map_err(|e| format!("field `{key}` {e}"))
     }
 
     /// A required JSON array.

@@ -270,6 +270,10 @@ pub fn event(out: &mut Vec<u8>, seq: u64, e: &Event, engine: &Engine) {
         | Event::Deleveraged { .. }
         | Event::InsurancePaid { .. }
         | Event::Liquidated { .. } => super::format_derivatives::event(out, seq, e, engine),
+        Event::Quoted { .. }
+        | Event::ProtectionSet { .. }
+        | Event::ProtectionTripped { .. }
+        | Event::ProtectionReset { .. } => super::format_quotes::event(out, seq, e, engine),
         Event::Error(err) => error(out, seq, &err.to_string()),
     }
 }

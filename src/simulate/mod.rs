@@ -7,9 +7,11 @@
 mod fields;
 pub mod format;
 mod format_derivatives;
+mod format_quotes;
 mod host;
 pub mod parse;
 mod parse_derivatives;
+mod parse_quotes;
 mod run;
 
 pub use run::{run, run_journaled, JournalOptions, Options, Summary};

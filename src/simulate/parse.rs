@@ -2,7 +2,7 @@
 //! against the engine's instruments.
 
 use super::fields::{Dec, FieldError, Fields};
-use super::parse_derivatives;
+use super::{parse_derivatives, parse_quotes};
 use rust_decimal::Decimal;
 use serde_json::Value;
 use tradestream_engine::Engine;
@@ -155,6 +155,9 @@ pub fn parse_line(line: &[u8], engine: &Engine) -> Result<Input, FieldError> {
             asset: f.name("asset")?,
             amount: positive_amount(&f, "amount")?,
         },
+        "quote" => parse_quotes::quote(&f, engine)?,
+        "set_protection" => parse_quotes::set_protection(&f, engine)?,
+        "reset_protection" => parse_quotes::reset_protection(&f, engine)?,
         "positions" => return Ok(Input::Positions(f.account()?)),
         "margin" => return Ok(Input::Margin(f.account()?)),
         "insurance" => return Ok(Input::Insurance),

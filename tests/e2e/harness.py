@@ -134,6 +134,9 @@ listen = "127.0.0.1:0"
 [fix]
 listen = "127.0.0.1:0"
 
+[quic]
+listen = "127.0.0.1:0"
+
 [[instruments]]
 symbol = "{SYMBOL}"
 base = "BTC"

@@ -65,6 +65,9 @@ slow_consumer_messages = 1000000
 [http]
 listen = "127.0.0.1:0"
 
+[quic]
+enabled = false
+
 [fix]
 enabled = true
 listen = "127.0.0.1:0"

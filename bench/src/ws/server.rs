@@ -83,6 +83,10 @@ listen = "127.0.0.1:0"
 [fix]
 enabled = false
 
+# Nor is the QUIC gateway.
+[quic]
+enabled = false
+
 [[instruments]]
 symbol = "{SYMBOL}"
 base = "BTC"

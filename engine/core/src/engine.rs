@@ -7,6 +7,7 @@ use crate::book::Book;
 use crate::client_ids::ClientIds;
 use crate::expiry::Expiries;
 use crate::instruments::Instrument;
+use crate::quoting::Quoting;
 use crate::{EngineConfig, EventSink};
 use rustc_hash::FxHashMap;
 use tradestream_model::{
@@ -45,6 +46,8 @@ pub struct Engine {
     pub(crate) expiries: Expiries,
     /// Reused by mass cancels (pre-sized to the per-account limit).
     pub(crate) scratch_slots: Vec<u32>,
+    /// Market makers' current quotes and protections.
+    pub(crate) quoting: Quoting,
 }
 
 impl Engine {
@@ -72,6 +75,7 @@ impl Engine {
             scratch_slots: Vec::with_capacity(
                 config.max_open_orders_per_account.min(1 << 20) as usize
             ),
+            quoting: Quoting::new(),
         }
     }
 
@@ -98,6 +102,7 @@ impl Engine {
     /// Applies one sequenced command stamped `ts` by the sequencer, pushing its events into `sink`.
     pub fn apply(&mut self, cmd: &Command, ts: Timestamp, sink: &mut impl EventSink) {
         self.ranking_key = None;
+        self.quoting.now = ts.0.max(0) as u64;
         match cmd {
             Command::AddInstrument(spec) => self.add_instrument(spec, sink),
             Command::Deposit {
@@ -164,9 +169,23 @@ impl Engine {
             Command::InsuranceDeposit { asset, amount } => {
                 self.insurance_deposit(*asset, *amount, sink)
             }
+            Command::Quote(q) => self.quote(q, ts, sink),
+            Command::SetProtection {
+                account,
+                instrument,
+                limits,
+            } => self.set_protection(*account, *instrument, *limits, sink),
+            Command::ResetProtection {
+                account,
+                instrument,
+            } => self.reset_protection(*account, *instrument, sink),
         }
         if !self.touched.is_empty() {
             self.drain_touched(sink);
+        }
+        // Protections tripped by this command's fills (liquidations' included) act last.
+        if !self.quoting.tripped.is_empty() {
+            self.apply_trips(sink);
         }
     }
 

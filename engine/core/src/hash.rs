@@ -7,7 +7,8 @@
 //! Fee rates enter with each instrument (a fee change replaces them there). Halted instruments
 //! and accounts with the kill switch on enter as a trailer that is present only when one of them
 //! is set, so a state with neither hashes exactly as it did before those flags existed (journals
-//! and snapshots written then still verify).
+//! and snapshots written then still verify). Market makers' quotes and protections enter the same
+//! way, as a trailer of the snapshot's market-maker section once there is any.
 
 use crate::arena::NIL;
 use crate::Engine;
@@ -170,6 +171,14 @@ impl Engine {
                 for v in i.risk.iter().flatten() {
                     put(&v.to_le_bytes());
                 }
+            }
+        }
+        if !self.quoting.quotes.is_empty() || !self.quoting.protections.is_empty() {
+            let mut quoting = Vec::new();
+            self.write_quoting(&mut tradestream_model::codec::Writer::new(&mut quoting));
+            if quoting != [0, 0, 0, 0] {
+                put(b"quoting");
+                put(&quoting);
             }
         }
         *h.finalize().as_bytes()

@@ -33,6 +33,7 @@ mod liquidation;
 mod margin;
 mod matching;
 mod query;
+mod quoting;
 mod risk_view;
 mod settle;
 mod sink;

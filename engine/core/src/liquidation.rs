@@ -190,6 +190,7 @@ impl Engine {
                 banded: false,
                 stp: SelfTradePrevention::None,
                 pays_fee: false,
+                quote: false,
             };
             self.match_taker(inst, &mut taker, sink);
             let filled = step - taker.remaining.0;

@@ -30,6 +30,8 @@ pub(crate) struct Taker {
     pub stp: SelfTradePrevention,
     /// Pays the taker fee (liquidation orders do not).
     pub pays_fee: bool,
+    /// A side of its account's current quote: its fills count toward market-maker protection.
+    pub quote: bool,
 }
 
 /// Why matching stopped.
@@ -164,6 +166,9 @@ impl Engine {
                 taker_id: t.id,
                 taker_side: t.side,
             });
+            if !self.quoting.protections.is_empty() {
+                self.count_quote_fills(inst, t, maker_account, slot, maker.side, qty);
+            }
             t.remaining.0 -= qty.0;
             let book = self.books[inst as usize].side_mut(maker_side);
             if qty == maker.leaves {

@@ -10,23 +10,29 @@
 //! its kill-switch byte (count, then instrument, signed lots, entry notional); 4 adds each asset's
 //! insurance fund after its fee balance and, after each instrument's settled flag, its position
 //! limit, perpetual basis, premium samples and last funding time, and option volatility and risk
-//! array; and each account's kill-switch byte carries the deficit flag in bit 1. A snapshot of
-//! another version is refused
+//! array; and each account's kill-switch byte carries the deficit flag in bit 1; 5 appends the
+//! market-maker section (see [`Engine::write_quoting`]) and still reads version 4 (no quotes, no
+//! protections). A snapshot of another version is refused
 //! ([`CodecError::SnapshotVersion`]); the journal alone always recovers the state.
 
 use crate::arena::{Handle, Order, NIL};
 use crate::book::Book;
 use crate::instruments::Instrument;
+use crate::quoting::QuoteSides;
 use crate::{Engine, EngineConfig};
 use rustc_hash::FxHashMap;
 use tradestream_model::codec::{decode_command, encode_command, CodecError, Reader, Writer};
 use tradestream_model::{
-    AccountId, Amount, AssetId, Command, Controls, OrderId, Price, Qty, SelfTradePrevention, Side,
-    TimeInForce, Timestamp,
+    AccountId, Amount, AssetId, Command, Controls, OrderId, Price, ProtectionLimits, Qty,
+    SelfTradePrevention, Side, TimeInForce, Timestamp,
 };
+use tradestream_risk::protection::Protection;
 
 /// Version of the snapshot layout.
-pub const SNAPSHOT_VERSION: u8 = 4;
+pub const SNAPSHOT_VERSION: u8 = 5;
+
+/// The previous layout, still read: version 5 only appends the market-maker section.
+const PREVIOUS_VERSION: u8 = 4;
 
 fn bad(field: &'static str, value: u64) -> CodecError {
     CodecError::Invalid { field, value }
@@ -149,13 +155,106 @@ impl Engine {
                 w.u64(v);
             });
         }
+        self.write_quoting(&mut w);
+    }
+
+    /// The market-maker section: for each (account, instrument) with an open quote order or a
+    /// protection, sorted: account, instrument, the open bid and ask orders' ids, and the
+    /// protection (limits, freeze end, the fills of its window as time, qty, delta).
+    pub(crate) fn write_quoting(&self, w: &mut Writer) {
+        let live = |h: Handle| self.arena.resolve(h).map(|s| self.arena.get(s).order_id.0);
+        let entries: Vec<_> = self
+            .quoting
+            .sorted()
+            .into_iter()
+            .map(|key| {
+                let sides = self
+                    .quoting
+                    .quotes
+                    .get(&key)
+                    .map(|q| (live(q.bid), live(q.ask)));
+                (
+                    key,
+                    sides.unwrap_or((None, None)),
+                    self.quoting.protections.get(&key),
+                )
+            })
+            .filter(|(_, sides, p)| p.is_some() || *sides != (None, None))
+            .collect();
+        w.u32(entries.len() as u32);
+        for ((account, inst), (bid, ask), p) in entries {
+            w.u64(account.0).u32(inst);
+            for side in [bid, ask] {
+                w.opt(side, |w, v| {
+                    w.u64(v);
+                });
+            }
+            w.opt(p, |w, p| {
+                let l = p.limits();
+                w.u64(l.window_ms)
+                    .i64(l.max_filled)
+                    .i64(l.max_delta)
+                    .u64(l.freeze_ms);
+                w.opt(p.frozen_until(), |w, t| {
+                    w.u64(t);
+                });
+                w.u32(p.fills().len() as u32);
+                for (at, qty, delta) in p.fills() {
+                    w.u64(at).i64(qty).i64(delta);
+                }
+            });
+        }
+    }
+
+    /// Reads the market-maker section; `orders` maps the open orders' ids to their handles.
+    fn read_quoting(
+        &mut self,
+        r: &mut Reader,
+        orders: &FxHashMap<u64, Handle>,
+    ) -> Result<(), CodecError> {
+        for _ in 0..r.u32()? {
+            let account = AccountId(r.u64()?);
+            let inst = r.u32()?;
+            if inst as usize >= self.instruments.len() {
+                return Err(bad("quote instrument", inst as u64));
+            }
+            let side = |r: &mut Reader| match r.opt("quote order", |r| r.u64())? {
+                None => Ok(Handle::CLOSED),
+                Some(oid) => orders.get(&oid).copied().ok_or(bad("quote order", oid)),
+            };
+            let (bid, ask) = (side(r)?, side(r)?);
+            if bid != Handle::CLOSED || ask != Handle::CLOSED {
+                self.quoting
+                    .quotes
+                    .insert((account, inst), QuoteSides { bid, ask });
+            }
+            let protection = r.opt("protection", |r| {
+                let limits = ProtectionLimits {
+                    window_ms: r.u64()?,
+                    max_filled: r.i64()?,
+                    max_delta: r.i64()?,
+                    freeze_ms: r.u64()?,
+                };
+                let frozen_until = r.opt("frozen until", |r| r.u64())?;
+                let n = r.u32()?;
+                let mut fills = Vec::with_capacity(n as usize);
+                for _ in 0..n {
+                    fills.push((r.u64()?, r.i64()?, r.i64()?));
+                }
+                Ok(Protection::restore(limits, fills, frozen_until))
+            })?;
+            if let Some(p) = protection {
+                self.quoting.protections.insert((account, inst), p);
+            }
+        }
+        Ok(())
     }
 
     /// Rebuilds an engine from [`Engine::write_snapshot`] bytes.
     pub fn from_snapshot(bytes: &[u8]) -> Result<Engine, CodecError> {
         let mut r = Reader::new(bytes);
         let version = r.u8()?;
-        if version != SNAPSHOT_VERSION {
+        if version != SNAPSHOT_VERSION && version != PREVIOUS_VERSION {
             return Err(CodecError::SnapshotVersion {
                 found: version,
                 supported: SNAPSHOT_VERSION,
@@ -318,6 +417,9 @@ impl Engine {
                 return Err(bad("client order id", acct.0));
             }
             e.ids.insert_new(e.ids.hash(acct, &id), acct, id, h);
+        }
+        if version == SNAPSHOT_VERSION {
+            e.read_quoting(&mut r, &slots)?;
         }
         r.finish()?;
         Ok(e)

@@ -516,19 +516,19 @@ fn a_snapshot_of_the_previous_layout_is_refused_by_version() {
     let mut bytes = Vec::new();
     e.write_snapshot(&mut bytes);
     assert_eq!(bytes[0], tradestream_engine::SNAPSHOT_VERSION);
-    assert_eq!(tradestream_engine::SNAPSHOT_VERSION, 4);
+    assert_eq!(tradestream_engine::SNAPSHOT_VERSION, 5);
     bytes[0] = 3;
     let err = Engine::from_snapshot(&bytes).err().expect("refused");
     assert_eq!(
         err,
         CodecError::SnapshotVersion {
             found: 3,
-            supported: 4,
+            supported: 5,
         }
     );
     let text = err.to_string();
     assert!(
-        text.contains("version 3") && text.contains("version 4"),
+        text.contains("version 3") && text.contains("version 5"),
         "{text}"
     );
 }

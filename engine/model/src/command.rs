@@ -8,8 +8,8 @@
 
 use crate::decimal::Grid;
 use crate::{
-    AccountId, Amount, ClientOrderId, InstrumentId, InstrumentKind, OrderType, Price, Qty,
-    SelfTradePrevention, ShortName, Side, TimeInForce, Timestamp,
+    AccountId, Amount, ClientOrderId, InstrumentId, InstrumentKind, OrderType, Price,
+    ProtectionLimits, Qty, Quote, SelfTradePrevention, ShortName, Side, TimeInForce, Timestamp,
 };
 
 /// A new instrument.
@@ -234,6 +234,25 @@ pub enum Command {
         asset: ShortName,
         /// Positive amount.
         amount: Amount,
+    },
+    /// A market maker's two-sided quote, replacing its previous quote on the instrument.
+    Quote(Quote),
+    /// Configure (replace) the market-maker protection of an account on an instrument; all-zero
+    /// limits remove it.
+    SetProtection {
+        /// Account.
+        account: AccountId,
+        /// Instrument.
+        instrument: InstrumentId,
+        /// The limits.
+        limits: ProtectionLimits,
+    },
+    /// An operator's reset of a protection: unfrozen, its window forgotten.
+    ResetProtection {
+        /// Account.
+        account: AccountId,
+        /// Instrument.
+        instrument: InstrumentId,
     },
 }
 

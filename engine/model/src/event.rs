@@ -1,8 +1,8 @@
 //! Events: what the engine reports, in the order it reports them.
 
 use crate::{
-    AccountId, AssetId, ClientOrderId, InstrumentId, OrderId, OrderType, Price, Qty, Side,
-    Timestamp, TradeId,
+    AccountId, AssetId, ClientOrderId, InstrumentId, OrderId, OrderType, Price, ProtectionLimits,
+    Qty, Side, Timestamp, TradeId,
 };
 use thiserror::Error;
 
@@ -16,6 +16,8 @@ pub enum RejectReason {
     KillSwitch,
     /// Trading in the instrument is halted (new orders and amends).
     InstrumentHalted,
+    /// A quote while the account's market-maker protection on the instrument is frozen.
+    MmProtection,
     /// The client order id was already used by an accepted order of this account.
     DuplicateId,
     /// No open order with that id (cancel, amend).
@@ -24,6 +26,8 @@ pub enum RejectReason {
     InvalidPrice,
     /// Quantity zero, negative, off the lot grid, too large, or (amend) not above the filled part.
     InvalidQty,
+    /// A quote whose bid price is not below its ask price.
+    CrossedQuote,
     /// A GTD expiry not after the engine clock.
     InvalidExpire,
     /// Price outside the instrument's band.
@@ -58,10 +62,12 @@ impl RejectReason {
             RejectReason::UnknownSymbol => "unknown_symbol",
             RejectReason::KillSwitch => "kill_switch",
             RejectReason::InstrumentHalted => "instrument_halted",
+            RejectReason::MmProtection => "mm_protection",
             RejectReason::DuplicateId => "duplicate_id",
             RejectReason::UnknownOrder => "unknown_order",
             RejectReason::InvalidPrice => "invalid_price",
             RejectReason::InvalidQty => "invalid_qty",
+            RejectReason::CrossedQuote => "crossed_quote",
             RejectReason::InvalidExpire => "invalid_expire",
             RejectReason::PriceBand => "price_band",
             RejectReason::MaxQty => "max_qty",
@@ -101,6 +107,10 @@ pub enum CancelReason {
     Settled,
     /// The account is being liquidated.
     Liquidation,
+    /// A quote side replaced by the account's next quote on the instrument.
+    Replaced,
+    /// The account's market-maker protection on the instrument tripped.
+    Protection,
 }
 
 impl CancelReason {
@@ -117,6 +127,8 @@ impl CancelReason {
             CancelReason::Disconnect => "disconnect",
             CancelReason::Settled => "settled",
             CancelReason::Liquidation => "liquidation",
+            CancelReason::Replaced => "replaced",
+            CancelReason::Protection => "mm_protection",
         }
     }
 }
@@ -408,6 +420,50 @@ pub enum Event {
         instrument: InstrumentId,
         /// Settlement price in ticks.
         price: Price,
+    },
+    /// A quote was applied (after the cancels of the quote it replaced and its sides' own
+    /// events): the engine order ids of the sides placed.
+    Quoted {
+        /// Account.
+        account: AccountId,
+        /// Instrument.
+        instrument: InstrumentId,
+        /// The quote's id.
+        id: ClientOrderId,
+        /// The bid order, if the side was present and accepted (even if it filled at once).
+        bid: Option<OrderId>,
+        /// The ask order, likewise.
+        ask: Option<OrderId>,
+    },
+    /// A market-maker protection was configured (all-zero limits: removed).
+    ProtectionSet {
+        /// Account.
+        account: AccountId,
+        /// Instrument.
+        instrument: InstrumentId,
+        /// The limits now.
+        limits: ProtectionLimits,
+    },
+    /// A market-maker protection tripped at the end of a command's matching; the cancels of the
+    /// account's quote orders on the instrument follow.
+    ProtectionTripped {
+        /// Account.
+        account: AccountId,
+        /// Instrument.
+        instrument: InstrumentId,
+        /// Lots filled within the window.
+        filled: i64,
+        /// Net delta within the window.
+        delta: i64,
+        /// When quoting unfreezes; `None`: at a reset.
+        frozen_until: Option<Timestamp>,
+    },
+    /// A market-maker protection was reset by an operator.
+    ProtectionReset {
+        /// Account.
+        account: AccountId,
+        /// Instrument.
+        instrument: InstrumentId,
     },
     /// The command could not be applied.
     Error(EngineError),

@@ -14,6 +14,8 @@ pub mod ids;
 pub mod instrument;
 pub mod name;
 pub mod order;
+pub mod protection;
+pub mod quote;
 pub mod units;
 
 pub use command::{Command, Controls, InstrumentSpec, NewOrder, PriceKind};
@@ -22,4 +24,6 @@ pub use ids::{AccountId, AssetId, InstrumentId, OrderId, Timestamp, TradeId};
 pub use instrument::{InstrumentKind, Margin, OptionRight, RiskArray, RISK_SCENARIOS};
 pub use name::{ClientOrderId, NameError, ShortName};
 pub use order::{OrderType, SelfTradePrevention, Side, TimeInForce};
+pub use protection::ProtectionLimits;
+pub use quote::{Quote, QuoteSide};
 pub use units::{Amount, Price, Qty, UnitError, AMOUNT_DECIMALS, AMOUNT_SCALE};

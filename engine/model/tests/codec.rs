@@ -978,10 +978,10 @@ fn golden_resolve_fund_premium_insurance() {
     assert_eq!(decode_command(&want), Ok(deposit));
     // Tags past the last command are refused.
     assert_eq!(
-        decode_command(&[1, 21]),
+        decode_command(&[1, 24]),
         Err(CodecError::Invalid {
             field: "command tag",
-            value: 21,
+            value: 24,
         })
     );
 }
@@ -1204,6 +1204,257 @@ fn arb_derivatives() -> impl Strategy<Value = Command> {
 proptest! {
     #[test]
     fn derivatives_commands_round_trip(cmd in arb_derivatives()) {
+        let bytes = enc(&cmd);
+        prop_assert!(bytes.len() <= MAX_COMMAND_LEN);
+        prop_assert_eq!(decode_command(&bytes), Ok(cmd));
+    }
+}
+
+fn quote_cmd(bid_qty: i64, ask_qty: i64) -> Command {
+    Command::Quote(Quote {
+        account: AccountId(7),
+        instrument: Some(InstrumentId(2)),
+        id: id("q"),
+        bid_id: id("b"),
+        ask_id: id("a"),
+        bid: QuoteSide {
+            price: Price(99),
+            qty: Qty(bid_qty),
+        },
+        ask: QuoteSide {
+            price: Price(101),
+            qty: Qty(ask_qty),
+        },
+    })
+}
+
+#[test]
+fn golden_quote_and_protection_commands() {
+    #[rustfmt::skip]
+    let want: Vec<u8> = vec![
+        1, 21,                              // version, tag
+        7, 0, 0, 0, 0, 0, 0, 0,             // account
+        2, 0, 0, 0,                         // instrument
+        1, b'q', 1, b'b', 1, b'a',          // quote id, bid id, ask id
+        99, 0, 0, 0, 0, 0, 0, 0,            // bid price
+        3, 0, 0, 0, 0, 0, 0, 0,             // bid qty
+        101, 0, 0, 0, 0, 0, 0, 0,           // ask price
+        0, 0, 0, 0, 0, 0, 0, 0,             // ask qty 0: absent
+    ];
+    assert_eq!(enc(&quote_cmd(3, 0)), want);
+    assert_eq!(decode_command(&want), Ok(quote_cmd(3, 0)));
+    let set = Command::SetProtection {
+        account: AccountId(7),
+        instrument: InstrumentId(2),
+        limits: ProtectionLimits {
+            window_ms: 1_000,
+            max_filled: 10,
+            max_delta: -1,
+            freeze_ms: 5,
+        },
+    };
+    #[rustfmt::skip]
+    let want: Vec<u8> = vec![
+        1, 22,                              // version, tag
+        7, 0, 0, 0, 0, 0, 0, 0,             // account
+        2, 0, 0, 0,                         // instrument
+        0xE8, 3, 0, 0, 0, 0, 0, 0,          // window 1,000 ms
+        10, 0, 0, 0, 0, 0, 0, 0,            // max filled
+        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, // max delta -1
+        5, 0, 0, 0, 0, 0, 0, 0,             // freeze
+    ];
+    assert_eq!(enc(&set), want);
+    assert_eq!(decode_command(&want), Ok(set));
+    let reset = Command::ResetProtection {
+        account: AccountId(7),
+        instrument: InstrumentId(2),
+    };
+    let want: Vec<u8> = vec![1, 23, 7, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0];
+    assert_eq!(enc(&reset), want);
+    assert_eq!(decode_command(&want), Ok(reset));
+}
+
+#[test]
+fn the_longest_quote_fits_the_bound() {
+    let long = id(&"x".repeat(36));
+    let cmd = Command::Quote(Quote {
+        account: AccountId(u64::MAX),
+        instrument: None,
+        id: long,
+        bid_id: long,
+        ask_id: long,
+        bid: QuoteSide {
+            price: Price(i64::MIN),
+            qty: Qty(i64::MAX),
+        },
+        ask: QuoteSide {
+            price: Price(i64::MAX),
+            qty: Qty(i64::MIN),
+        },
+    });
+    let bytes = enc(&cmd);
+    assert_eq!(bytes.len(), 157);
+    assert!(bytes.len() <= MAX_COMMAND_LEN);
+    assert_eq!(decode_command(&bytes), Ok(cmd));
+    for cut in 0..bytes.len() {
+        assert!(decode_command(&bytes[..cut]).is_err(), "prefix {cut}");
+    }
+    let mut longer = bytes.clone();
+    longer.push(0);
+    assert_eq!(decode_command(&longer), Err(CodecError::Trailing(1)));
+}
+
+#[test]
+fn golden_quote_and_protection_events_and_codes() {
+    assert_eq!(
+        ev(&Event::Quoted {
+            account: AccountId(1),
+            instrument: InstrumentId(2),
+            id: id("q"),
+            bid: Some(OrderId(3)),
+            ask: None,
+        }),
+        [22, 1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 1, b'q', 1, 3, 0, 0, 0, 0, 0, 0, 0, 0]
+    );
+    #[rustfmt::skip]
+    let want: Vec<u8> = vec![
+        23, 1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0,
+        1, 0, 0, 0, 0, 0, 0, 0,
+        2, 0, 0, 0, 0, 0, 0, 0,
+        3, 0, 0, 0, 0, 0, 0, 0,
+        4, 0, 0, 0, 0, 0, 0, 0,
+    ];
+    assert_eq!(
+        ev(&Event::ProtectionSet {
+            account: AccountId(1),
+            instrument: InstrumentId(2),
+            limits: ProtectionLimits {
+                window_ms: 1,
+                max_filled: 2,
+                max_delta: 3,
+                freeze_ms: 4,
+            },
+        }),
+        want
+    );
+    #[rustfmt::skip]
+    let want: Vec<u8> = vec![
+        24, 1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0,
+        5, 0, 0, 0, 0, 0, 0, 0,                                 // filled
+        0xFB, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,         // delta -5
+        1, 9, 0, 0, 0, 0, 0, 0, 0,                              // frozen until 9
+    ];
+    assert_eq!(
+        ev(&Event::ProtectionTripped {
+            account: AccountId(1),
+            instrument: InstrumentId(2),
+            filled: 5,
+            delta: -5,
+            frozen_until: Some(Timestamp(9)),
+        }),
+        want
+    );
+    assert_eq!(
+        ev(&Event::ProtectionReset {
+            account: AccountId(1),
+            instrument: InstrumentId(2),
+        }),
+        [25, 1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0]
+    );
+    let rejected = |reason| {
+        ev(&Event::Rejected {
+            account: AccountId(1),
+            id: id("a"),
+            reason,
+        })[11]
+    };
+    assert_eq!(rejected(RejectReason::MmProtection), 19);
+    assert_eq!(rejected(RejectReason::CrossedQuote), 20);
+    let cancelled = |reason| {
+        ev(&Event::Cancelled {
+            account: AccountId(1),
+            id: id("a"),
+            instrument: InstrumentId(0),
+            reason,
+            leaves_qty: Qty(2),
+        })[15]
+    };
+    assert_eq!(cancelled(CancelReason::Replaced), 10);
+    assert_eq!(cancelled(CancelReason::Protection), 11);
+    assert_eq!(cancelled(CancelReason::Liquidation), 9, "old codes stay");
+}
+
+#[test]
+fn quote_reasons_sit_in_their_place_of_the_precedence() {
+    use RejectReason::*;
+    let order = [
+        InstrumentHalted,
+        MmProtection,
+        DuplicateId,
+        InvalidQty,
+        CrossedQuote,
+        InvalidExpire,
+    ];
+    assert!(order.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(MmProtection.as_str(), "mm_protection");
+    assert_eq!(CrossedQuote.as_str(), "crossed_quote");
+    assert_eq!(CancelReason::Replaced.as_str(), "replaced");
+    assert_eq!(CancelReason::Protection.as_str(), "mm_protection");
+}
+
+/// Quotes and protection commands in random shapes.
+fn arb_quotes() -> impl Strategy<Value = Command> {
+    let side = (any::<i64>(), any::<i64>()).prop_map(|(p, q)| QuoteSide {
+        price: Price(p),
+        qty: Qty(q),
+    });
+    prop_oneof![
+        (
+            any::<u64>(),
+            proptest::option::of(0..u32::MAX),
+            "[a-z0-9-]{1,36}",
+            "[a-z0-9-]{1,36}",
+            "[a-z0-9-]{1,36}",
+            side.clone(),
+            side,
+        )
+            .prop_map(|(a, i, q, b, s, bid, ask)| Command::Quote(Quote {
+                account: AccountId(a),
+                instrument: i.map(InstrumentId),
+                id: id(&q),
+                bid_id: id(&b),
+                ask_id: id(&s),
+                bid,
+                ask,
+            })),
+        (
+            any::<u64>(),
+            any::<u32>(),
+            any::<u64>(),
+            any::<i64>(),
+            any::<i64>(),
+            any::<u64>()
+        )
+            .prop_map(|(a, i, w, f, d, z)| Command::SetProtection {
+                account: AccountId(a),
+                instrument: InstrumentId(i),
+                limits: ProtectionLimits {
+                    window_ms: w,
+                    max_filled: f,
+                    max_delta: d,
+                    freeze_ms: z,
+                },
+            }),
+        (any::<u64>(), any::<u32>()).prop_map(|(a, i)| Command::ResetProtection {
+            account: AccountId(a),
+            instrument: InstrumentId(i),
+        }),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn quote_and_protection_commands_round_trip(cmd in arb_quotes()) {
         let bytes = enc(&cmd);
         prop_assert!(bytes.len() <= MAX_COMMAND_LEN);
         prop_assert_eq!(decode_command(&bytes), Ok(cmd));

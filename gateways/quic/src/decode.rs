@@ -8,8 +8,8 @@ use crate::header::{Header, HEADER_LEN};
 use crate::messages::client::{Amend, Cancel, Logon, MassCancel, NewOrder, Quote, SnapshotRequest};
 use crate::messages::market::{MdDelta, MdEntry};
 use crate::messages::server::{
-    AmendAck, CancelAck, Fill, Level, LogonAck, LogonReject, MassCancelAck, OrderAck, QuoteAck,
-    Reject, Snapshot,
+    AmendAck, CancelAck, Fill, Level, LogonAck, LogonReject, MassCancelAck, OrderAck,
+    ProtectionTripped, QuoteAck, Reject, Snapshot,
 };
 use crate::messages::{Heartbeat, Message, MessageType};
 use crate::types::{MdAction, RejectCode, Side, TimeInForce};
@@ -147,6 +147,13 @@ fn decode_body(header: Header, body: &[u8]) -> Result<Message, DecodeError> {
             quote_id: r.u64()?,
             bid_order_id: r.u64()?,
             ask_order_id: r.u64()?,
+            seq: r.u64()?,
+        }),
+        MessageType::ProtectionTripped => Message::ProtectionTripped(ProtectionTripped {
+            instrument: r.u32()?,
+            filled: r.i64()?,
+            delta: r.i64()?,
+            frozen_until: r.u64()?,
             seq: r.u64()?,
         }),
         MessageType::Snapshot => {

@@ -141,6 +141,13 @@ fn put_body(msg: &Message, out: &mut Vec<u8>) {
             out.put_u64(m.ask_order_id);
             out.put_u64(m.seq);
         }
+        Message::ProtectionTripped(m) => {
+            out.put_u32(m.instrument);
+            out.put_i64(m.filled);
+            out.put_i64(m.delta);
+            out.put_u64(m.frozen_until);
+            out.put_u64(m.seq);
+        }
         Message::Snapshot(m) => {
             out.put_u32(m.instrument);
             out.put_u64(m.md_seq);

@@ -13,6 +13,15 @@
 //! - [`FrameReader`]: accumulates stream bytes and yields whole messages;
 //! - [`error`]: the typed [`DecodeError`] and [`EncodeError`].
 //!
+//! On top of the codec, the transport (docs/quic-protocol.md, "Transport" onwards):
+//!
+//! - [`tls`]: certificates, client-certificate verification, pinned trust, ALPN, no 0-RTT;
+//! - [`auth`]: Logon verification (Ed25519 keys or client certificates, clock skew, nonces);
+//! - [`md`]: L2 books into MdDelta datagrams and Snapshots with per-instrument `md_seq`;
+//! - [`gateway`]: the sans-I/O gateway core over an engine port;
+//! - [`server`]: the quinn endpoint on its own thread;
+//! - [`client`]: an async client.
+//!
 //! The byte layout is specified in `docs/quic-protocol.md`.
 //!
 //! ```
@@ -33,12 +42,18 @@
 
 #![warn(missing_docs)]
 
+pub mod auth;
+pub mod client;
 pub mod decode;
 pub mod encode;
 pub mod error;
+pub mod gateway;
 pub mod header;
+pub mod md;
 pub mod messages;
 pub mod reader;
+pub mod server;
+pub mod tls;
 pub mod types;
 mod wire;
 
@@ -49,8 +64,8 @@ pub use header::{Header, HEADER_LEN, MAGIC, MAX_BODY_LEN, SCHEMA_VERSION};
 pub use messages::client::{Amend, Cancel, Logon, MassCancel, NewOrder, Quote, SnapshotRequest};
 pub use messages::market::{MdDelta, MdEntry};
 pub use messages::server::{
-    AmendAck, CancelAck, Fill, Level, LogonAck, LogonReject, MassCancelAck, OrderAck, QuoteAck,
-    Reject, Snapshot,
+    AmendAck, CancelAck, Fill, Level, LogonAck, LogonReject, MassCancelAck, OrderAck,
+    ProtectionTripped, QuoteAck, Reject, Snapshot,
 };
 pub use messages::{Heartbeat, Message, MessageType};
 pub use reader::FrameReader;

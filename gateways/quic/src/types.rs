@@ -140,8 +140,15 @@ reject_codes! {
     THROTTLED = 10,
     /// A quote's bid is at or above its ask.
     CROSSED_QUOTE = 11,
-    /// The message arrived before a successful logon.
+    /// The message arrived before a successful logon (also the LogonReject reason when the
+    /// first frame on the stream is not a Logon).
     NOT_LOGGED_IN = 12,
+    /// The engine's inbound queue is full: nothing was done, retry later.
+    BUSY = 13,
+    /// A fill-or-kill order could not be filled entirely at once.
+    FOK_UNFILLED = 14,
+    /// Market-maker protection tripped: the account's quoting on the instrument is frozen.
+    MM_PROTECTION = 15,
     /// Logon: the signature does not verify.
     BAD_SIGNATURE = 100,
     /// Logon: the key id is unknown or not bound to the account.
@@ -154,4 +161,8 @@ reject_codes! {
     ALREADY_LOGGED_IN = 104,
     /// Logon: the account is disabled.
     ACCOUNT_DISABLED = 105,
+    /// Logon: no Logon arrived within the logon timeout.
+    LOGON_TIMEOUT = 106,
+    /// Logon: the key lacks the `trade` scope.
+    NOT_PERMITTED = 107,
 }

@@ -180,6 +180,23 @@ fn small_fixed_messages() {
         Message::MassCancel(MassCancel {
             instrument: MassCancel::ALL_INSTRUMENTS,
         }),
-        &hex("54 53 01 05 04 00 00 00  00 00 00 00"),
+        &hex("54 53 01 05 04 00 00 00  ff ff ff ff"),
+    );
+}
+
+#[test]
+fn protection_tripped() {
+    check(
+        Message::ProtectionTripped(ProtectionTripped {
+            instrument: 7,
+            filled: 12,
+            delta: -3,
+            frozen_until: 1_000_000_000,
+            seq: 9,
+        }),
+        &hex(
+            "54 53 01 4b 24 00 00 00  07 00 00 00  0c 00 00 00 00 00 00 00
+             fd ff ff ff ff ff ff ff  00 ca 9a 3b 00 00 00 00  09 00 00 00 00 00 00 00",
+        ),
     );
 }

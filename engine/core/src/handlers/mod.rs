@@ -9,6 +9,8 @@ mod gates;
 mod instrument_state;
 mod new_order;
 mod products;
+mod protection;
+mod quote;
 mod session;
 mod time;
 

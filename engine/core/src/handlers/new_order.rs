@@ -25,7 +25,7 @@ pub(crate) struct Sized {
 }
 
 /// The outcome of the checks: what acceptance needs without looking it up again.
-struct Checked {
+pub(crate) struct Checked {
     inst: u32,
     /// The account's index, if it exists yet.
     acct: Option<u32>,
@@ -37,7 +37,9 @@ struct Checked {
 impl Engine {
     pub(crate) fn new_order(&mut self, o: &NewOrder, ts: Timestamp, sink: &mut impl EventSink) {
         match self.check_new(o) {
-            Ok(checked) => self.accept(o, checked, ts, sink),
+            Ok(checked) => {
+                self.accept(o, checked, ts, false, sink);
+            }
             Err(reason) => sink.push(Event::Rejected {
                 account: o.account,
                 id: o.id,
@@ -47,7 +49,7 @@ impl Engine {
     }
 
     /// What the checks of an order that passed them found out.
-    fn check_new(&self, o: &NewOrder) -> Result<Checked, RejectReason> {
+    pub(crate) fn check_new(&self, o: &NewOrder) -> Result<Checked, RejectReason> {
         let inst = self.listed(o.instrument)?;
         let acct = self.accounts.find(o.account);
         self.gate(acct, inst)?;
@@ -212,16 +214,28 @@ impl Engine {
             banded: market && band.is_some(),
             stp: o.stp,
             pays_fee: true,
+            quote: false,
         }
     }
 
-    fn accept(&mut self, o: &NewOrder, c: Checked, ts: Timestamp, sink: &mut impl EventSink) {
+    /// Accepts a checked order (`quote`: as a side of its account's quote, so its fills count
+    /// toward market-maker protection): matches it and rests what is left. Returns its engine
+    /// order id and its handle (closed unless it rests).
+    pub(crate) fn accept(
+        &mut self,
+        o: &NewOrder,
+        c: Checked,
+        ts: Timestamp,
+        quote: bool,
+        sink: &mut impl EventSink,
+    ) -> (OrderId, Handle) {
         let inst = c.inst;
         let account = match c.acct {
             Some(a) => a,
             None => self.accounts.get_or_create(o.account, self.assets.len()),
         };
         let mut taker = self.taker_for(o, account, c.band);
+        taker.quote = quote;
         let order_id = OrderId(self.next_order_id);
         self.next_order_id += 1;
         sink.push(Event::Accepted {
@@ -271,6 +285,7 @@ impl Engine {
             }
         };
         self.ids.insert_new(c.id_hash, o.account, o.id, handle);
+        (order_id, handle)
     }
 
     /// What a limit order of `qty` at `price` holds.

@@ -5,11 +5,12 @@ use super::FORMAT_VERSION;
 use crate::decimal::Grid;
 use crate::{
     AccountId, Amount, Command, Controls, InstrumentId, InstrumentKind, InstrumentSpec, Margin,
-    NewOrder, OptionRight, OrderType, Price, PriceKind, Qty, SelfTradePrevention, Side,
-    TimeInForce, Timestamp, RISK_SCENARIOS,
+    NewOrder, OptionRight, OrderType, Price, PriceKind, ProtectionLimits, Qty, Quote, QuoteSide,
+    SelfTradePrevention, Side, TimeInForce, Timestamp, RISK_SCENARIOS,
 };
 
-/// Upper bound of an encoded command's length (an `AddInstrument` with the longest names).
+/// Upper bound of an encoded command's length (an `AddInstrument` with the longest names; a
+/// `Quote` with three longest ids takes 157 bytes).
 pub const MAX_COMMAND_LEN: usize = 160;
 
 const ADD_INSTRUMENT: u8 = 1;
@@ -32,6 +33,9 @@ const OPTION_RISK: u8 = 17;
 const RESOLVE: u8 = 18;
 const FUND_PREMIUM: u8 = 19;
 const INSURANCE_DEPOSIT: u8 = 20;
+const QUOTE: u8 = 21;
+const SET_PROTECTION: u8 = 22;
+const RESET_PROTECTION: u8 = 23;
 
 /// Appends the encoding of `cmd` to `out`.
 pub fn encode_command(cmd: &Command, out: &mut Vec<u8>) {
@@ -204,6 +208,34 @@ pub fn encode_command(cmd: &Command, out: &mut Vec<u8>) {
         }
         Command::InsuranceDeposit { asset, amount } => {
             w.u8(INSURANCE_DEPOSIT).str(asset).i128(amount.0);
+        }
+        Command::Quote(q) => {
+            w.u8(QUOTE)
+                .u64(q.account.0)
+                .u32(inst(q.instrument))
+                .str(&q.id)
+                .str(&q.bid_id)
+                .str(&q.ask_id);
+            for side in [q.bid, q.ask] {
+                w.i64(side.price.0).i64(side.qty.0);
+            }
+        }
+        Command::SetProtection {
+            account,
+            instrument,
+            limits: l,
+        } => {
+            w.u8(SET_PROTECTION).u64(account.0).u32(instrument.0);
+            w.u64(l.window_ms)
+                .i64(l.max_filled)
+                .i64(l.max_delta)
+                .u64(l.freeze_ms);
+        }
+        Command::ResetProtection {
+            account,
+            instrument,
+        } => {
+            w.u8(RESET_PROTECTION).u64(account.0).u32(instrument.0);
         }
     }
 }
@@ -454,6 +486,29 @@ pub fn decode_command(bytes: &[u8]) -> Result<Command, CodecError> {
             asset: r.str("asset")?,
             amount: Amount(r.i128()?),
         },
+        QUOTE => Command::Quote(Quote {
+            account: AccountId(r.u64()?),
+            instrument: read_inst(&mut r)?,
+            id: r.str("id")?,
+            bid_id: r.str("bid id")?,
+            ask_id: r.str("ask id")?,
+            bid: quote_side(&mut r)?,
+            ask: quote_side(&mut r)?,
+        }),
+        SET_PROTECTION => Command::SetProtection {
+            account: AccountId(r.u64()?),
+            instrument: InstrumentId(r.u32()?),
+            limits: ProtectionLimits {
+                window_ms: r.u64()?,
+                max_filled: r.i64()?,
+                max_delta: r.i64()?,
+                freeze_ms: r.u64()?,
+            },
+        },
+        RESET_PROTECTION => Command::ResetProtection {
+            account: AccountId(r.u64()?),
+            instrument: InstrumentId(r.u32()?),
+        },
         tag => return Err(invalid("command tag", tag)),
     };
     r.finish()?;
@@ -474,6 +529,13 @@ fn flag(r: &mut Reader, field: &'static str) -> Result<bool, CodecError> {
         1 => Ok(true),
         v => Err(invalid(field, v)),
     }
+}
+
+fn quote_side(r: &mut Reader) -> Result<QuoteSide, CodecError> {
+    Ok(QuoteSide {
+        price: Price(r.i64()?),
+        qty: Qty(r.i64()?),
+    })
 }
 
 fn read_inst(r: &mut Reader) -> Result<Option<InstrumentId>, CodecError> {

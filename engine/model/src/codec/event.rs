@@ -232,6 +232,53 @@ pub fn encode_event(e: &Event, out: &mut Vec<u8>) {
         } => {
             w.u8(21).u64(account.0).u32(asset.0).i128(balance.0);
         }
+        Event::Quoted {
+            account,
+            instrument,
+            id,
+            bid,
+            ask,
+        } => {
+            w.u8(22).u64(account.0).u32(instrument.0).str(id);
+            for side in [bid, ask] {
+                w.opt(*side, |w, o| {
+                    w.u64(o.0);
+                });
+            }
+        }
+        Event::ProtectionSet {
+            account,
+            instrument,
+            limits: l,
+        } => {
+            w.u8(23).u64(account.0).u32(instrument.0);
+            w.u64(l.window_ms)
+                .i64(l.max_filled)
+                .i64(l.max_delta)
+                .u64(l.freeze_ms);
+        }
+        Event::ProtectionTripped {
+            account,
+            instrument,
+            filled,
+            delta,
+            frozen_until,
+        } => {
+            w.u8(24)
+                .u64(account.0)
+                .u32(instrument.0)
+                .i64(*filled)
+                .i64(*delta);
+            w.opt(*frozen_until, |w, t| {
+                w.i64(t.0);
+            });
+        }
+        Event::ProtectionReset {
+            account,
+            instrument,
+        } => {
+            w.u8(25).u64(account.0).u32(instrument.0);
+        }
     }
 }
 
@@ -257,6 +304,8 @@ pub fn reject_code(r: RejectReason) -> u8 {
         RejectReason::InsufficientMargin => 16,
         RejectReason::ReduceOnly => 17,
         RejectReason::PositionLimit => 18,
+        RejectReason::MmProtection => 19,
+        RejectReason::CrossedQuote => 20,
     }
 }
 
@@ -273,5 +322,7 @@ pub fn cancel_code(r: CancelReason) -> u8 {
         CancelReason::Disconnect => 7,
         CancelReason::Settled => 8,
         CancelReason::Liquidation => 9,
+        CancelReason::Replaced => 10,
+        CancelReason::Protection => 11,
     }
 }

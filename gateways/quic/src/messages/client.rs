@@ -141,15 +141,16 @@ impl Amend {
 /// | 0      | 4    | `u32` | instrument |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct MassCancel {
-    /// The instrument, or 0 for all.
+    /// The instrument, or [`MassCancel::ALL_INSTRUMENTS`] (`u32::MAX`) for all.
     pub instrument: InstrumentId,
 }
 
 impl MassCancel {
     /// Body length in bytes.
     pub const BODY_LEN: usize = 4;
-    /// The `instrument` value meaning "all instruments".
-    pub const ALL_INSTRUMENTS: InstrumentId = 0;
+    /// The `instrument` value meaning "all instruments": `u32::MAX` (instrument ids are dense
+    /// from 0, so 0 is a real instrument).
+    pub const ALL_INSTRUMENTS: InstrumentId = u32::MAX;
 }
 
 /// A two-sided quote: atomically replaces the session's previous quote on the instrument.

@@ -16,8 +16,8 @@ use crate::types::Timestamp;
 use client::{Amend, Cancel, Logon, MassCancel, NewOrder, Quote, SnapshotRequest};
 use market::{MdDelta, MdEntry};
 use server::{
-    AmendAck, CancelAck, Fill, Level, LogonAck, LogonReject, MassCancelAck, OrderAck, QuoteAck,
-    Reject, Snapshot,
+    AmendAck, CancelAck, Fill, Level, LogonAck, LogonReject, MassCancelAck, OrderAck,
+    ProtectionTripped, QuoteAck, Reject, Snapshot,
 };
 
 /// Liveness ping, sent in both directions on the order-entry stream. Body: 8 bytes.
@@ -146,6 +146,8 @@ messages! {
     MassCancelAck = 0x48, MassCancelAck::BODY_LEN;
     /// Server → client: quote accepted ([`QuoteAck`]).
     QuoteAck = 0x49, QuoteAck::BODY_LEN;
+    /// Server → client: market-maker protection tripped ([`ProtectionTripped`]).
+    ProtectionTripped = 0x4B, ProtectionTripped::BODY_LEN;
     /// Server → client: book snapshot, variable length ([`Snapshot`]).
     Snapshot = 0x4A, Snapshot::FIXED_LEN;
     /// Server → client datagram: book changes, variable length ([`MdDelta`]).

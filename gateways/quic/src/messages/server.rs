@@ -180,7 +180,7 @@ impl AmendAck {
 /// | 8      | 8    | `u64` | seq        |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct MassCancelAck {
-    /// The instrument from the request (0 = all).
+    /// The instrument from the request (`u32::MAX` = all).
     pub instrument: InstrumentId,
     /// How many orders were cancelled.
     pub count: u32,
@@ -216,6 +216,36 @@ pub struct QuoteAck {
 impl QuoteAck {
     /// Body length in bytes.
     pub const BODY_LEN: usize = 32;
+}
+
+/// Market-maker protection tripped for the account on an instrument: its quotes there were
+/// cancelled and new quotes are refused (`MM_PROTECTION`) until `frozen_until`, or until
+/// reset when it is 0. Sent to every session of the account. Body: 36 bytes.
+///
+/// | offset | size | type  | field        |
+/// |-------:|-----:|-------|--------------|
+/// | 0      | 4    | `u32` | instrument   |
+/// | 4      | 8    | `i64` | filled       |
+/// | 12     | 8    | `i64` | delta        |
+/// | 20     | 8    | `u64` | frozen_until |
+/// | 28     | 8    | `u64` | seq          |
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct ProtectionTripped {
+    /// The instrument.
+    pub instrument: InstrumentId,
+    /// Lots filled within the protection window.
+    pub filled: i64,
+    /// Net signed lots (bought minus sold) within the window.
+    pub delta: i64,
+    /// Frozen until this time, ns since the Unix epoch; 0 = until reset.
+    pub frozen_until: Timestamp,
+    /// The engine sequence number of the event.
+    pub seq: Seq,
+}
+
+impl ProtectionTripped {
+    /// Body length in bytes.
+    pub const BODY_LEN: usize = 36;
 }
 
 /// One price level of a [`Snapshot`]. Entry: 24 bytes.

@@ -212,6 +212,22 @@ pub fn message() -> impl Strategy<Value = Message> {
         ),
         (
             any::<u32>(),
+            any::<i64>(),
+            any::<i64>(),
+            any::<u64>(),
+            any::<u64>()
+        )
+            .prop_map(|(instrument, filled, delta, frozen_until, seq)| {
+                Message::ProtectionTripped(ProtectionTripped {
+                    instrument,
+                    filled,
+                    delta,
+                    frozen_until,
+                    seq,
+                })
+            }),
+        (
+            any::<u32>(),
             any::<u64>(),
             prop::collection::vec(level(), 0..=Snapshot::MAX_LEVELS)
         )

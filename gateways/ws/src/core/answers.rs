@@ -352,12 +352,16 @@ fn reject_message(r: RejectReason) -> &'static str {
             "the account's kill switch is on: new orders and amends are refused"
         }
         RejectReason::InstrumentHalted => "trading in this instrument is halted",
+        RejectReason::MmProtection => {
+            "the account's market-maker protection on this instrument is frozen"
+        }
         RejectReason::DuplicateId => "this client order id was already used by the account",
         RejectReason::UnknownOrder => "no open order with this client order id",
         RejectReason::InvalidPrice => "price is zero, negative, off the tick grid or too large",
         RejectReason::InvalidQty => {
             "quantity is zero, negative, off the lot grid, too large, or not above the filled part"
         }
+        RejectReason::CrossedQuote => "the quote's bid price is not below its ask price",
         RejectReason::InvalidExpire => "the GTD expiry is not after the engine clock",
         RejectReason::PriceBand => "price is outside the instrument's price band",
         RejectReason::MaxQty => "quantity is above the instrument's maximum",

@@ -1,0 +1,161 @@
+//! Market data of the QUIC gateway: the L2 books rebuilt from the engine's events
+//! ([`tradestream_marketdata::Books`]), turned into [`MdDelta`]s with a `md_seq` consecutive
+//! per instrument, and [`Snapshot`]s stamped with the `md_seq` of the last delta they include.
+
+use crate::messages::market::{MdDelta, MdEntry};
+use crate::messages::server::{Level, Snapshot};
+use crate::types::{MdAction, Side};
+use rustc_hash::FxHashSet;
+use tradestream_marketdata::{Books, SeedOrder, Update, Updates};
+use tradestream_model::{Event, InstrumentId, Timestamp};
+
+/// The books, the per-instrument `md_seq` and the levels each delta has announced.
+#[derive(Debug)]
+pub struct MarketData {
+    books: Books,
+    updates: Updates,
+    /// The `md_seq` of the last delta of each instrument (0: none yet).
+    seqs: Vec<u64>,
+    /// Levels announced and not deleted: `(instrument, side, price)`; tells a new level from a
+    /// changed one.
+    levels: FxHashSet<(u32, Side, i64)>,
+    max_entries: usize,
+}
+
+fn side(s: tradestream_model::Side) -> Side {
+    match s {
+        tradestream_model::Side::Buy => Side::Buy,
+        tradestream_model::Side::Sell => Side::Sell,
+    }
+}
+
+impl MarketData {
+    /// Books for `instruments` instruments seeded with the engine's resting orders; deltas hold
+    /// at most `max_entries` entries (capped to [`MdDelta::MAX_ENTRIES`]).
+    #[must_use]
+    pub fn new(instruments: usize, seed: Vec<SeedOrder>, max_entries: usize) -> MarketData {
+        let mut books = Books::new(instruments, seed.len().max(1024));
+        let mut levels = FxHashSet::default();
+        for o in seed {
+            levels.insert((o.instrument.0, side(o.side), o.price.0));
+            books.seed(o);
+        }
+        MarketData {
+            books,
+            updates: Updates::with_capacity(64, 256),
+            seqs: vec![0; instruments],
+            levels,
+            max_entries: max_entries.clamp(1, MdDelta::MAX_ENTRIES),
+        }
+    }
+
+    /// Applies one engine command's events and appends its deltas to `out`: per instrument
+    /// touched, level changes then trades, split into deltas of at most `max_entries` entries,
+    /// each with the instrument's next `md_seq`.
+    pub fn command<'a>(
+        &mut self,
+        events: impl Iterator<Item = &'a Event>,
+        ts: Timestamp,
+        out: &mut Vec<MdDelta>,
+    ) {
+        for ev in events {
+            self.books.apply(ev);
+        }
+        self.books.end_command(ts, &mut self.updates);
+        let mut current: Option<(u32, Vec<MdEntry>)> = None;
+        let updates = std::mem::take(&mut self.updates);
+        for u in updates.iter() {
+            let (instrument, entries) = match u {
+                Update::Book {
+                    instrument,
+                    changes,
+                } => (
+                    instrument.0,
+                    changes
+                        .iter()
+                        .map(|c| {
+                            let key = (instrument.0, side(c.side), c.price.0);
+                            let action = if c.qty.0 == 0 {
+                                self.levels.remove(&key);
+                                MdAction::Delete
+                            } else if self.levels.insert(key) {
+                                MdAction::New
+                            } else {
+                                MdAction::Change
+                            };
+                            MdEntry {
+                                action,
+                                side: side(c.side),
+                                price: c.price.0,
+                                qty: c.qty.0,
+                            }
+                        })
+                        .collect::<Vec<_>>(),
+                ),
+                Update::Trade(t) => (
+                    t.instrument.0,
+                    vec![MdEntry {
+                        action: MdAction::Trade,
+                        side: side(t.taker_side),
+                        price: t.price.0,
+                        qty: t.qty.0,
+                    }],
+                ),
+                Update::Bbo(_) => continue,
+            };
+            match &mut current {
+                Some((i, v)) if *i == instrument => v.extend(entries),
+                _ => {
+                    if let Some((i, v)) = current.take() {
+                        self.flush(i, v, out);
+                    }
+                    current = Some((instrument, entries));
+                }
+            }
+        }
+        if let Some((i, v)) = current {
+            self.flush(i, v, out);
+        }
+        self.updates = updates;
+    }
+
+    /// Splits `entries` of `instrument` into deltas with consecutive `md_seq`s.
+    fn flush(&mut self, instrument: u32, entries: Vec<MdEntry>, out: &mut Vec<MdDelta>) {
+        let i = instrument as usize;
+        if self.seqs.len() <= i {
+            self.seqs.resize(i + 1, 0);
+        }
+        for chunk in entries.chunks(self.max_entries) {
+            self.seqs[i] += 1;
+            out.push(MdDelta {
+                md_seq: self.seqs[i],
+                instrument,
+                entries: chunk.to_vec(),
+            });
+        }
+    }
+
+    /// The book of `instrument`: up to `depth` levels per side (0: as many as fit), bids then
+    /// asks, best first, with the `md_seq` of the last delta it includes.
+    #[must_use]
+    pub fn snapshot(&self, instrument: u32, depth: u16) -> Snapshot {
+        let per_side = match usize::from(depth) {
+            0 => Snapshot::MAX_LEVELS / 2,
+            d => d.min(Snapshot::MAX_LEVELS / 2),
+        };
+        let id = InstrumentId(instrument);
+        let mut levels = Vec::new();
+        for s in [tradestream_model::Side::Buy, tradestream_model::Side::Sell] {
+            levels.extend(self.books.depth(id, s).take(per_side).map(|(p, q)| Level {
+                side: side(s),
+                price: p.0,
+                qty: q.0,
+            }));
+        }
+        Snapshot {
+            instrument,
+            md_seq: self.seqs.get(instrument as usize).copied().unwrap_or(0),
+            levels,
+        }
+    }
+}
