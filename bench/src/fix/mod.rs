@@ -143,7 +143,7 @@ fn on_target(
         }
         Target::Tradestream(ack) => {
             let dir = scratch.fresh(&format!("tradestream-{}", ack.name()))?;
-            match tradestream::Running::start(&dir, ack, settings.idle) {
+            match tradestream::Running::start(&dir, ack, settings.idle, false) {
                 Ok(server) => {
                     eprintln!(
                         "  Tradestream ({} ack) FIX on {}, {of}",

@@ -6,16 +6,20 @@
 //! Each `--runs` times (runs interleaved so a noisy stretch of the shared VM does not land on
 //! one row only): every floor at every rate ([`udp_echo`] for QUIC, the `ws` and `fix`
 //! benchmarks' TCP echoes for the others, sized by [`sizes`]), then per acknowledgement mode a
-//! fresh server with every gateway on, every gateway at every rate (the `ws` and `fix`
-//! benchmarks' own clients), then the market-data delay of each gateway ([`md`] with
-//! [`md_ws`] and [`md_fix`]).
+//! fresh server with every gateway on, every gateway at every rate ([`quic_entry`] over the
+//! QUIC gateway's own client behind [`quic`], the `ws` and `fix` benchmarks' own clients),
+//! then the market-data delay of each gateway ([`md`] with [`md_quic`], [`md_ws`] and
+//! [`md_fix`]).
 //!
 //! [`sample`] brings the runs to one shape; [`results`], [`target`], [`tables`] and
 //! [`summary`] reduce and print. Tables go to stdout, progress to stderr.
 
 mod md;
 mod md_fix;
+mod md_quic;
 mod md_ws;
+mod quic;
+mod quic_entry;
 mod results;
 mod sample;
 mod settings;
@@ -56,7 +60,8 @@ pub fn run(args: &WireArgs) -> Result<()> {
         pass.floors(&mut r);
         for &ack in &settings.open.modes {
             let dir = start.scratch.fresh(&format!("server-{}", ack.name()))?;
-            match Running::start(&dir, ack, settings.open.idle) {
+            let quic_on = settings.gateways.contains(&Gateway::Quic);
+            match Running::start(&dir, ack, settings.open.idle, quic_on) {
                 Ok(server) => {
                     eprintln!("  {} ack server, {}", ack.name(), pass.of);
                     pass.on_server(&mut r, &server, ack);
@@ -191,7 +196,10 @@ impl Pass<'_> {
                 );
                 eprintln!("  {what}, {}", self.of);
                 let result = match gateway {
-                    Gateway::Quic => Err(no_quic()),
+                    Gateway::Quic => match &server.quic {
+                        Some((addr, cert)) => quic_entry::measure(*addr, cert, rate, w, s, clock),
+                        None => Err(no_quic()),
+                    },
                     Gateway::Ws => {
                         let url = format!("ws://{}/ws", server.ws_addr);
                         crate::ws::entry::measure(server.ws_addr, &url, rate, w, s, clock)
@@ -219,7 +227,11 @@ impl Pass<'_> {
             let what = format!("{} market data, {} ack", gateway.name(), ack.name());
             eprintln!("  {what}, {}", self.of);
             let result = match gateway {
-                Gateway::Quic => Err(no_quic()),
+                Gateway::Quic => match &server.quic {
+                    Some((addr, cert)) => md_quic::QuicBook::connect(*addr, cert)
+                        .and_then(|mut link| md::measure(&mut link, rate, w, secs, clock)),
+                    None => Err(no_quic()),
+                },
                 Gateway::Ws => md_ws::WsBook::connect(server.ws_addr)
                     .and_then(|mut link| md::measure(&mut link, rate, w, secs, clock)),
                 Gateway::Fix => md_fix::FixBook::connect(server.addr)
@@ -230,7 +242,7 @@ impl Pass<'_> {
     }
 }
 
-/// Why the QUIC gateway's own rows are empty: this build has no QUIC gateway to start.
+/// The QUIC gateway was asked for but the server has none.
 fn no_quic() -> anyhow::Error {
-    anyhow::anyhow!("the server in this build has no QUIC gateway yet (only its floor is measured)")
+    anyhow::anyhow!("the server started without its QUIC gateway")
 }

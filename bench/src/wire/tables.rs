@@ -22,8 +22,10 @@ pub fn header(machine: &Machine, storage: &Storage, settings: &Settings) -> Stri
         "# Tradestream wire to wire: order to acknowledgement per gateway, beside its floor\n\n\
          {}\n\n{}\n\nserver: in-process `tradestream::serve::Server` with every gateway \
          listening on loopback, fsync always (group commit), engine.idle {}, a fresh server per \
-         mode and run; clients: the `ws` and `fix` benchmarks' own (non-blocking std sockets, \
-         TCP_NODELAY, one spinning thread sending on schedule and reading between sends)\n\n\
+         mode and run; clients: for QUIC the gateway's own (`tradestream_quic::client`, quinn) \
+         on a current-thread tokio runtime the measuring thread drives, for WebSocket and FIX \
+         the `ws` and `fix` benchmarks' own (non-blocking std sockets, TCP_NODELAY); one \
+         spinning thread per client sends on schedule and reads between sends\n\n\
          floors: a bare loopback echo of the gateway's order size (TCP for WebSocket and FIX), \
          both ends spinning, open loop like the gateways; UDP for QUIC, a datagram as large as the \
          1-RTT packet carrying one NewOrder\n\nlatency from each order's planned \
@@ -123,8 +125,9 @@ fn latency_table(r: &Results, settings: &Settings) -> String {
     }
     let _ = writeln!(
         out,
-        "\n- WebSocket: `place` of a limit IOC buy at 100 on an empty book, answered \
-         `cancelled` / `ioc_remainder` (the `ws` benchmark's order entry); FIX: two sessions, \
+        "\n- QUIC: NewOrder of a limit IOC buy at 100 on an empty book, to its OrderAck (a \
+         CancelAck for the remainder follows, not timed); WebSocket: `place` of the same order, \
+         answered `cancelled` / `ioc_remainder` (the `ws` benchmark's order entry); FIX: two sessions, \
          buys and sells at one price crossing pairwise, to the first ExecutionReport (the `fix` \
          benchmark's order flow)\n- ratios: the gateway's quantile over its own floor's at the \
          same rate, measured in the same run; the TCP echo for WebSocket runs over one \

@@ -49,18 +49,18 @@ pub fn sign(message: &str) -> Vec<u8> {
     signing_key().sign(message.as_bytes()).to_bytes().to_vec()
 }
 
-/// The `[[keys]]` entry of [`API_KEY`]: [`signing_key`]'s public half, trading for `account`.
-pub fn key_toml(account: u64) -> String {
+/// A `[[keys]]` entry named `api_key`: [`signing_key`]'s public half, trading for `account`.
+pub fn key_toml(api_key: &str, account: u64) -> String {
     let public = frames::hex(signing_key().verifying_key().as_bytes());
     format!(
-        "\n[[keys]]\napi_key = \"{API_KEY}\"\naccount = {account}\nscopes = [\"trade\"]\n\
+        "\n[[keys]]\napi_key = \"{api_key}\"\naccount = {account}\nscopes = [\"trade\"]\n\
          ed25519_public = \"{public}\"\n"
     )
 }
 
 /// The config file's text for a server keeping its data in `data_dir`.
 pub fn config_toml(data_dir: &Path, s: ServerSettings) -> String {
-    let keys = key_toml(ACCOUNT);
+    let keys = key_toml(API_KEY, ACCOUNT);
     format!(
         r#"# Written by `bench ws`.
 data_dir = '{data_dir}'
