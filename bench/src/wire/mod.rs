@@ -246,3 +246,77 @@ impl Pass<'_> {
 fn no_quic() -> anyhow::Error {
     anyhow::anyhow!("the server started without its QUIC gateway")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every gateway of one in-process server answers a short run at a low rate and shows its
+    /// resting orders in market data, with nothing wrong.
+    #[test]
+    fn every_gateway_answers_and_shows_resting_orders() {
+        let clock = Clock::new();
+        let dir = std::env::temp_dir().join(format!("bench-wire-smoke-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir is writable");
+        let server = Running::start(&dir, Ack::Fast, crate::ws::settings::Idle::SpinPark, true)
+            .expect("the server starts");
+        let (addr, cert) = server.quic.clone().expect("QUIC is on");
+        let url = format!("ws://{}/ws", server.ws_addr);
+        let (rate, warmup, secs) = (1_000, 0.0, 0.05);
+        let entries: Vec<(&str, Result<Sample>)> = vec![
+            (
+                "QUIC",
+                quic_entry::measure(addr, &cert, rate, warmup, secs, &clock),
+            ),
+            (
+                "WebSocket",
+                crate::ws::entry::measure(server.ws_addr, &url, rate, warmup, secs, &clock)
+                    .map(Sample::from),
+            ),
+            (
+                "FIX",
+                crate::fix::session::measure(
+                    server.addr,
+                    TRADESTREAM,
+                    rate,
+                    warmup,
+                    secs,
+                    Threads::One,
+                    &clock,
+                )
+                .map(Sample::from),
+            ),
+        ];
+        for (gateway, run) in entries {
+            let run = run.unwrap_or_else(|e| panic!("{gateway}: {e:#}"));
+            assert_eq!((run.sent, run.answered), (50, 50), "{gateway}");
+            assert!(run.problems.is_clean(), "{gateway}: {:?}", run.problems);
+        }
+        // Each book connects just before its run: a subscriber connected earlier would read
+        // the other gateways' orders too.
+        type Connect<'a> = Box<dyn Fn() -> Result<Box<dyn md::MdLink>> + 'a>;
+        let books: Vec<(&str, Connect<'_>)> = vec![
+            (
+                "QUIC",
+                Box::new(|| Ok(Box::new(md_quic::QuicBook::connect(addr, &cert)?))),
+            ),
+            (
+                "WebSocket",
+                Box::new(|| Ok(Box::new(md_ws::WsBook::connect(server.ws_addr)?))),
+            ),
+            (
+                "FIX",
+                Box::new(|| Ok(Box::new(md_fix::FixBook::connect(server.addr)?))),
+            ),
+        ];
+        for (gateway, connect) in books {
+            let mut book = connect().unwrap_or_else(|e| panic!("{gateway}: {e:#}"));
+            let run = md::measure(book.as_mut(), 200, 0.0, 0.1, &clock)
+                .unwrap_or_else(|e| panic!("{gateway}: {e:#}"));
+            assert_eq!((run.placed, run.shown), (20, 20), "{gateway}");
+            assert!(run.problems.is_clean(), "{gateway}: {:?}", run.problems);
+        }
+        server.stop().expect("the server stops");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

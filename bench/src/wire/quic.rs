@@ -21,6 +21,8 @@ use crate::ws::server::signing_key;
 
 /// Longest wait for the handshake and the logon.
 const SETUP_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a closing connection is driven so its close reaches the server.
+const CLOSE_WAIT: Duration = Duration::from_millis(20);
 /// The name the gateway's self-signed certificate is made for.
 const SERVER_NAME: &str = "localhost";
 
@@ -98,6 +100,18 @@ impl QuicConn {
             }
             Ok(())
         })
+    }
+}
+
+impl Drop for QuicConn {
+    /// Closes the connection and lets the runtime send the close, so the server ends the
+    /// session now rather than at its idle timeout.
+    fn drop(&mut self) {
+        let QuicConn { runtime, client } = self;
+        runtime.block_on(async {
+            client.connection().close(0u32.into(), b"done");
+            tokio::time::sleep(CLOSE_WAIT).await;
+        });
     }
 }
 
