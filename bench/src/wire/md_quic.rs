@@ -4,18 +4,13 @@
 
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::Result;
 use tradestream_quic::{Cancel, MdAction, Message, NewOrder, Side, TimeInForce};
 
 use super::md::{level_of_halves, MdEvent, MdLink};
-use super::quic::QuicConn;
+use super::quic::{fresh_client_ids, QuicConn};
 use super::quic_entry::INSTRUMENT;
-
-/// Market-data runs made by this process; client ids differ between runs (and from the order
-/// entry's, which count from 0).
-static RUNS: AtomicU64 = AtomicU64::new(1);
 
 /// The trader and the watcher.
 pub struct QuicBook {
@@ -31,7 +26,7 @@ impl QuicBook {
         Ok(QuicBook {
             trader: QuicConn::connect(addr, cert)?,
             watcher: QuicConn::connect(addr, cert)?,
-            base: RUNS.fetch_add(1, Ordering::Relaxed) << 40,
+            base: fresh_client_ids(),
         })
     }
 }

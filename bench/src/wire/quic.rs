@@ -8,6 +8,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::pin::pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context as TaskContext, Poll, Waker};
 use std::time::Duration;
 
@@ -25,6 +26,15 @@ const SETUP_TIMEOUT: Duration = Duration::from_secs(10);
 const CLOSE_WAIT: Duration = Duration::from_millis(20);
 /// The name the gateway's self-signed certificate is made for.
 const SERVER_NAME: &str = "localhost";
+
+/// Measurements made by this process; each gets its own range of client order ids, since the
+/// gateway refuses an id its account has used before.
+static MEASUREMENTS: AtomicU64 = AtomicU64::new(0);
+
+/// The first client order id of a new measurement (ranges of 2^40 ids).
+pub fn fresh_client_ids() -> u64 {
+    MEASUREMENTS.fetch_add(1, Ordering::Relaxed) << 40
+}
 
 /// One logged-on connection to the QUIC gateway.
 pub struct QuicConn {

@@ -15,7 +15,7 @@ use anyhow::Result;
 use quanta::Clock;
 use tradestream_quic::{Message, NewOrder, Side, TimeInForce};
 
-use super::quic::QuicConn;
+use super::quic::{fresh_client_ids, QuicConn};
 use super::sample::Sample;
 use crate::fix::load::DRAIN;
 use crate::fix::tally::{Kind, Reply, Tally};
@@ -28,10 +28,10 @@ pub const INSTRUMENT: u32 = 0;
 const PRICE_TICKS: i64 = 200;
 const QTY_LOTS: i64 = 1;
 
-/// The NewOrder of order `i`.
-pub fn order(i: usize) -> Message {
+/// The NewOrder of order `i` of the measurement whose client ids start at `base`.
+pub fn order(base: u64, i: usize) -> Message {
     Message::NewOrder(NewOrder {
-        client_id: i as u64,
+        client_id: base + i as u64,
         instrument: INSTRUMENT,
         side: Side::Buy,
         tif: TimeInForce::Ioc,
@@ -40,10 +40,14 @@ pub fn order(i: usize) -> Message {
     })
 }
 
-/// What a message from the gateway says about the run's orders.
-fn reply<'a>(message: &Message, text: &'a [u8]) -> Reply<'a> {
+/// What a message from the gateway says about the orders of the measurement whose client ids
+/// start at `base`.
+fn reply<'a>(base: u64, message: &Message, text: &'a [u8]) -> Reply<'a> {
     let answer = |client_id: u64, kind| Reply::Answer {
-        index: usize::try_from(client_id).unwrap_or(usize::MAX),
+        index: client_id
+            .checked_sub(base)
+            .and_then(|i| usize::try_from(i).ok())
+            .unwrap_or(usize::MAX),
         kind,
         message: text,
     };
@@ -71,6 +75,7 @@ pub fn measure(
     clock: &Clock,
 ) -> Result<Sample> {
     let mut conn = QuicConn::connect(addr, cert)?;
+    let base = fresh_client_ids();
     let schedule = Schedule::new(clock.now() + LEAD, rate, warmup_secs, secs);
     let total = schedule.total;
     let mut tally = Tally::new(&schedule)?;
@@ -80,7 +85,7 @@ pub fn measure(
     while !tally.complete() {
         if next < total {
             if clock.now() >= schedule.planned(next) {
-                conn.send(&order(next))?;
+                conn.send(&order(base, next))?;
                 next += 1;
             }
         } else if clock.now() > deadline {
@@ -95,11 +100,13 @@ pub fn measure(
                 }
                 _ => format!("{m:?}"),
             };
-            tally.take(reply(&m, text.as_bytes()), at);
+            tally.take(reply(base, &m, text.as_bytes()), at);
         })?;
     }
     let noise = meter.stop();
-    tally.close(DRAIN.as_secs(), |i| format!("NewOrder client_id {i}"));
+    tally.close(DRAIN.as_secs(), |i| {
+        format!("NewOrder client_id {}", base + i as u64)
+    });
     Ok(Sample {
         latency: tally.latency(),
         sent: next as u64,

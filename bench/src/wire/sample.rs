@@ -27,11 +27,10 @@ pub struct Sample {
 impl From<EchoRun> for Sample {
     /// The TCP echo fails outright unless every message came back.
     fn from(run: EchoRun) -> Sample {
-        let n = run.latency.samples;
         Sample {
             latency: run.latency,
-            sent: n,
-            answered: n,
+            sent: run.sent,
+            answered: run.sent,
             problems: Problems::default(),
             noise: run.noise,
         }

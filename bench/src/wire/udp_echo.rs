@@ -8,6 +8,7 @@
 
 use std::io::ErrorKind;
 use std::net::{SocketAddr, UdpSocket};
+use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -21,6 +22,9 @@ use crate::ws::echo::{beside, index_of, message};
 use crate::ws::problems::Problems;
 use crate::ws::schedule::{since, Schedule};
 
+/// Socket buffer bytes asked for on both ends: a few milliseconds of stall at 50K datagrams/s
+/// (each small datagram is charged about a kilobyte against the buffer) must not drop any.
+const SOCKET_BUFFER: libc::c_int = 8 << 20;
 /// How long after the last planned send echoes are waited for.
 const DRAIN: Duration = Duration::from_secs(2);
 
@@ -30,11 +34,40 @@ pub fn measure(bytes: usize, plan: impl FnOnce() -> Schedule, clock: &Clock) -> 
     let bytes = bytes.max(8);
     let echo = UdpSocket::bind("127.0.0.1:0").context("binding the echo socket")?;
     echo.set_nonblocking(true)?;
+    enlarge_buffers(&echo);
     let addr = echo.local_addr()?;
     beside(
         |stop| serve(&echo, stop),
         || client(addr, bytes, &plan(), clock),
     )
+}
+
+/// Asks for [`SOCKET_BUFFER`] bytes of receive and send buffer: beyond the system's limit
+/// where the process may (`SO_RCVBUFFORCE`, as root), else up to it. Best effort: a datagram the
+/// kernel drops anyway is counted missing.
+fn enlarge_buffers(socket: &UdpSocket) {
+    let fd = socket.as_raw_fd();
+    for (forced, plain) in [
+        (libc::SO_RCVBUFFORCE, libc::SO_RCVBUF),
+        (libc::SO_SNDBUFFORCE, libc::SO_SNDBUF),
+    ] {
+        for option in [forced, plain] {
+            // SAFETY: `fd` is an open socket for the duration of the call; the value is a
+            // c_int whose size is passed with it.
+            let set = unsafe {
+                libc::setsockopt(
+                    fd,
+                    libc::SOL_SOCKET,
+                    option,
+                    (&SOCKET_BUFFER as *const libc::c_int).cast(),
+                    std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+                )
+            };
+            if set == 0 {
+                break;
+            }
+        }
+    }
 }
 
 /// The echo side: sends every datagram straight back to where it came from, spinning.
@@ -61,6 +94,7 @@ fn client(addr: SocketAddr, bytes: usize, schedule: &Schedule, clock: &Clock) ->
     let socket = UdpSocket::bind("127.0.0.1:0").context("binding the client socket")?;
     socket.connect(addr).context("connecting to the echo")?;
     socket.set_nonblocking(true)?;
+    enlarge_buffers(&socket);
     let total = schedule.total;
     let mut h = latency::histogram()?;
     let mut out = vec![0u8; bytes];

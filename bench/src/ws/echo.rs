@@ -29,6 +29,8 @@ pub struct EchoRun {
     pub latency: Latency,
     /// Bytes per message.
     pub bytes: usize,
+    /// Messages sent (and echoed), warm-up included.
+    pub sent: u64,
     /// What the machine took.
     pub noise: RunNoise,
 }
@@ -174,6 +176,7 @@ fn client(
     Ok(EchoRun {
         latency: Latency::of(&h),
         bytes,
+        sent: total as u64,
         noise: meter.stop(),
     })
 }
