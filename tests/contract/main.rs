@@ -36,6 +36,7 @@ mod operator;
 mod orders;
 mod post_only;
 mod products;
+mod quotes;
 mod reject_precedence;
 mod stp;
 mod tif;

@@ -14,7 +14,9 @@
 //!
 //! Operator and session commands (halting an instrument, an account's kill switch, fee changes,
 //! cancel-on-disconnect) are commands like the others: sequenced, journaled, replayed, part of
-//! the state hash and of snapshots. The read-only queries a server needs (an account's open
+//! the state hash and of snapshots. So are market makers' two-sided quotes (one command cancels
+//! the previous quote and places both sides) and their protections, whose trips act at the end
+//! of the command whose fills caused them. The read-only queries a server needs (an account's open
 //! orders and balances, a book's resting orders, the next GTD expiry) walk the state in a fixed
 //! order.
 

@@ -206,12 +206,15 @@ impl Engine {
     /// The most events one command can produce under the configured limits: a taker meets at
     /// most every resting order (a trade and a fill, or a self-trade cancel, each), plus its own
     /// accepted and final event; a time command, mass cancel, disconnect or kill switch at most
-    /// one event per open order (plus the kill switch's own).
+    /// one event per open order (plus the kill switch's own). A quote adds a second taker, the
+    /// previous quote's two cancels and `quoted`, and a market-maker protection trip adds its own
+    /// event and the cancels of its account's quote orders, so every order accounts for at most
+    /// three events plus a constant few.
     /// A sink pre-sized to this never grows on the order path. Liquidations are the exception:
     /// a mark change that liquidates many accounts emits several events per account (start,
     /// cancels, steps with their trades, deleveraging, insurance, end), so a sink may grow
     /// during such a cascade (an event rare enough to pay for its allocation).
     pub fn max_events_per_command(&self) -> usize {
-        2 * self.config.capacity as usize + 2
+        3 * self.config.capacity as usize + 8
     }
 }

@@ -11,7 +11,7 @@
 //! insurance fund after its fee balance and, after each instrument's settled flag, its position
 //! limit, perpetual basis, premium samples and last funding time, and option volatility and risk
 //! array; and each account's kill-switch byte carries the deficit flag in bit 1; 5 appends the
-//! market-maker section (see [`Engine::write_quoting`]) and still reads version 4 (no quotes, no
+//! market-maker section (see `Engine::write_quoting`) and still reads version 4 (no quotes, no
 //! protections). A snapshot of another version is refused
 //! ([`CodecError::SnapshotVersion`]); the journal alone always recovers the state.
 

@@ -159,3 +159,72 @@ impl MarketData {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tradestream_model::{AccountId, ClientOrderId, OrderId, OrderType, Price, Qty};
+
+    fn accepted(id: &str, side: tradestream_model::Side, price: i64, qty: i64) -> Event {
+        Event::Accepted {
+            account: AccountId(1),
+            id: ClientOrderId::new(id).unwrap(),
+            order_id: OrderId(1),
+            instrument: InstrumentId(0),
+            side,
+            order_type: OrderType::Limit,
+            price: Price(price),
+            qty: Qty(qty),
+            ts: Timestamp(1),
+        }
+    }
+
+    fn cancelled(id: &str, qty: i64) -> Event {
+        Event::Cancelled {
+            account: AccountId(1),
+            id: ClientOrderId::new(id).unwrap(),
+            instrument: InstrumentId(0),
+            reason: tradestream_model::CancelReason::Mass,
+            leaves_qty: Qty(qty),
+        }
+    }
+
+    #[test]
+    fn levels_are_new_changed_deleted_and_seqs_consecutive_across_splits() {
+        let mut md = MarketData::new(1, Vec::new(), 2);
+        let mut out = Vec::new();
+        let buy = tradestream_model::Side::Buy;
+        md.command([accepted("1", buy, 100, 5)].iter(), Timestamp(1), &mut out);
+        md.command([accepted("2", buy, 100, 1)].iter(), Timestamp(2), &mut out);
+        let many: Vec<Event> = (0..3)
+            .map(|i| accepted(&format!("x{i}"), buy, 90 - i, 1))
+            .collect();
+        md.command(many.iter(), Timestamp(3), &mut out);
+        let actions: Vec<(u64, Vec<MdAction>)> = out
+            .iter()
+            .map(|d| (d.md_seq, d.entries.iter().map(|e| e.action).collect()))
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                (1, vec![MdAction::New]),
+                (2, vec![MdAction::Change]),
+                (3, vec![MdAction::New, MdAction::New]),
+                (4, vec![MdAction::New]),
+            ]
+        );
+        out.clear();
+        let gone = [cancelled("1", 5), cancelled("2", 1)];
+        md.command(gone.iter(), Timestamp(4), &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(
+            (out[0].md_seq, out[0].entries[0].action),
+            (5, MdAction::Delete)
+        );
+        let snap = md.snapshot(0, 2);
+        assert_eq!(snap.md_seq, 5);
+        let prices: Vec<i64> = snap.levels.iter().map(|l| l.price).collect();
+        assert_eq!(prices, [90, 89], "best first, capped at the depth");
+        assert_eq!(md.snapshot(7, 0).md_seq, 0, "unknown instrument: empty");
+    }
+}

@@ -33,7 +33,7 @@ fn logon(account: u64, api_key: &str, signer: u64, timestamp: u64, nonce: u64) -
 
 /// Sends `l`, expects a LogonReject with `code`, then the connection closed.
 async fn refused(server: &TestServer, l: Logon, code: RejectCode) {
-    let before = server.requests();
+    let before = settled_requests(server).await;
     let mut c = server.client().await;
     match tokio::time::timeout(WAIT, c.logon(l)).await.unwrap() {
         Err(ClientError::LogonRejected(got)) => assert_eq!(got, code, "{:?}", got.name()),
@@ -42,6 +42,19 @@ async fn refused(server: &TestServer, l: Logon, code: RejectCode) {
     let closed = tokio::time::timeout(WAIT, c.connection().closed()).await;
     assert!(closed.is_ok(), "the server closes the connection");
     assert_eq!(server.requests(), before, "nothing reached the engine");
+}
+
+/// The engine's request count once earlier logons' account snapshots are done.
+async fn settled_requests(server: &TestServer) -> u64 {
+    let mut last = server.requests();
+    loop {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let now = server.requests();
+        if now == last {
+            return now;
+        }
+        last = now;
+    }
 }
 
 #[tokio::test]

@@ -357,3 +357,58 @@ async fn cancel_on_disconnect_can_be_turned_off() {
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(book_levels(&mut watcher).await, 1);
 }
+
+#[tokio::test]
+async fn a_tripped_protection_is_reported_and_freezes_quoting() {
+    let server = TestServer::start();
+    server.admin(tradestream_model::Command::SetProtection {
+        account: tradestream_model::AccountId(1),
+        instrument: tradestream_model::InstrumentId(0),
+        limits: tradestream_model::ProtectionLimits {
+            window_ms: 60_000,
+            max_filled: 1_000,
+            max_delta: 0,
+            freeze_ms: 60_000,
+        },
+    });
+    let mut mm = server.logged_on(1).await;
+    let mut taker = server.logged_on(2).await;
+    send(
+        &mut mm,
+        Message::Quote(Quote {
+            quote_id: 1,
+            instrument: 0,
+            bid_price: 9_900,
+            bid_qty: 2_000,
+            ask_price: 10_100,
+            ask_qty: 2_000,
+        }),
+    )
+    .await;
+    expect(&mut mm, |m| matches!(m, Message::QuoteAck(_))).await;
+    send(
+        &mut taker,
+        order(1, 0, Side::Buy, TimeInForce::Ioc, 10_100, 1_500),
+    )
+    .await;
+    let Message::ProtectionTripped(p) =
+        expect(&mut mm, |m| matches!(m, Message::ProtectionTripped(_))).await
+    else {
+        unreachable!()
+    };
+    assert_eq!((p.instrument, p.filled, p.delta), (0, 1_500, -1_500));
+    assert!(p.frozen_until > 0);
+    send(
+        &mut mm,
+        Message::Quote(Quote {
+            quote_id: 2,
+            instrument: 0,
+            bid_price: 9_900,
+            bid_qty: 2_000,
+            ask_price: 10_100,
+            ask_qty: 2_000,
+        }),
+    )
+    .await;
+    assert_eq!(rejected(&mut mm, 2).await, RejectCode::MM_PROTECTION);
+}

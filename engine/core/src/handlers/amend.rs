@@ -179,7 +179,8 @@ impl Engine {
             banded: false,
             stp: o.stp,
             pays_fee: true,
-            quote: self.is_quote_order(account, p.inst, p.slot),
+            quote: !self.quoting.protections.is_empty()
+                && self.is_quote_order(account, p.inst, p.slot),
         };
         let stop = self.match_taker(p.inst, &mut taker, sink);
         self.arena.get_mut(p.slot).leaves = taker.remaining;

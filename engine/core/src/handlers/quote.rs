@@ -68,14 +68,11 @@ impl Engine {
         if self.quoting.frozen((q.account, inst)) {
             return Err(RejectReason::MmProtection);
         }
-        let sides = [(q.bid, q.bid_id), (q.ask, q.ask_id)];
-        let present = |s: &QuoteSide| s.is_present();
-        let mut ids = [Some(q.id), None, None];
-        for (n, (side, id)) in sides.iter().enumerate() {
-            if present(side) {
-                ids[n + 1] = Some(*id);
-            }
-        }
+        // The ids the quote would use up: its own and those of its present sides.
+        let bid_id = q.bid.is_present().then_some(q.bid_id);
+        let ask_id = q.ask.is_present().then_some(q.ask_id);
+        let repeated =
+            bid_id == Some(q.id) || ask_id == Some(q.id) || (bid_id.is_some() && bid_id == ask_id);
         let used = |id: &ClientOrderId| {
             acct.is_some()
                 && self
@@ -83,21 +80,20 @@ impl Engine {
                     .get(self.ids.hash(q.account, id), q.account, id)
                     .is_some()
         };
-        let repeated = ids[1].is_some_and(|b| b == q.id)
-            || ids[2].is_some_and(|a| a == q.id || ids[1] == Some(a));
-        if repeated || ids.iter().flatten().any(used) {
+        if repeated || [Some(q.id), bid_id, ask_id].iter().flatten().any(used) {
             return Err(RejectReason::DuplicateId);
         }
         let i = &self.instruments[inst as usize];
+        let sides = [q.bid, q.ask];
         let bad_price = |s: &QuoteSide| !s.price.is_valid() || (i.unit > 0 && s.price.0 >= i.unit);
-        if sides.iter().any(|(s, _)| present(s) && bad_price(s)) {
+        if sides.iter().any(|s| s.is_present() && bad_price(s)) {
             return Err(RejectReason::InvalidPrice);
         }
-        let bad_qty = |s: &QuoteSide| present(s) && !s.qty.is_valid();
-        if sides.iter().all(|(s, _)| !present(s)) || sides.iter().any(|(s, _)| bad_qty(s)) {
+        let bad_qty = |s: &QuoteSide| s.is_present() && !s.qty.is_valid();
+        if sides.iter().all(|s| !s.is_present()) || sides.iter().any(bad_qty) {
             return Err(RejectReason::InvalidQty);
         }
-        if present(&q.bid) && present(&q.ask) && q.bid.price >= q.ask.price {
+        if q.bid.is_present() && q.ask.is_present() && q.bid.price >= q.ask.price {
             return Err(RejectReason::CrossedQuote);
         }
         Ok(inst)

@@ -116,3 +116,100 @@ impl Authenticator {
         Ok(key.account)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ed25519_dalek::{Signer, SigningKey};
+
+    const NOW: u64 = 1_700_000_000_000_000_000;
+
+    fn auth() -> Authenticator {
+        let key = |name: &str, seed: u8, account, can_trade| KeyGrant {
+            api_key: name.into(),
+            public: SigningKey::from_bytes(&[seed; 32]).verifying_key(),
+            account,
+            can_trade,
+        };
+        let keys = vec![
+            key("k1", 1, 1, true),
+            key("ro", 2, 2, false),
+            key("a-name-longer-than-16", 3, 3, true),
+        ];
+        Authenticator::new(keys, vec![("mm".into(), 9)], 5_000)
+    }
+
+    fn logon(name: &str, seed: u8, account: u64, timestamp: u64, nonce: u64) -> Logon {
+        let mut l = Logon {
+            account,
+            key_id: key_id(name).unwrap_or([0xff; 16]),
+            timestamp,
+            nonce,
+            signature: [0; 64],
+        };
+        l.signature = SigningKey::from_bytes(&[seed; 32])
+            .sign(&l.signed_bytes())
+            .to_bytes();
+        l
+    }
+
+    #[test]
+    fn key_ids_are_names_padded_to_16_bytes() {
+        assert_eq!(&key_id("k1").unwrap()[..3], b"k1\0");
+        assert!(key_id("").is_none());
+        assert!(key_id("exactly-16-bytes").is_some());
+        assert!(key_id("seventeen-bytes!!").is_none());
+    }
+
+    #[test]
+    fn every_check_has_its_code() {
+        let mut a = auth();
+        assert_eq!(a.check(&logon("k1", 1, 1, NOW, 1), None, NOW), Ok(1));
+        let cases = [
+            (logon("k1", 1, 1, NOW, 1), RejectCode::REPLAYED_NONCE),
+            (logon("k1", 2, 1, NOW, 2), RejectCode::BAD_SIGNATURE),
+            (logon("k9", 1, 1, NOW, 3), RejectCode::UNKNOWN_KEY),
+            (logon("k1", 1, 2, NOW, 4), RejectCode::UNKNOWN_KEY),
+            (logon("ro", 2, 2, NOW, 5), RejectCode::NOT_PERMITTED),
+            (
+                logon("k1", 1, 1, NOW - 5_000_000_001, 6),
+                RejectCode::STALE_TIMESTAMP,
+            ),
+            (
+                logon("k1", 1, 1, NOW + 5_000_000_001, 7),
+                RejectCode::STALE_TIMESTAMP,
+            ),
+            (
+                logon("a-name-longer-than-16", 3, 3, NOW, 8),
+                RejectCode::UNKNOWN_KEY,
+            ),
+        ];
+        for (l, code) in cases {
+            assert_eq!(a.check(&l, None, NOW), Err(code), "{l:?}");
+        }
+        assert_eq!(
+            a.check(&logon("k1", 1, 1, NOW - 5_000_000_000, 9), None, NOW),
+            Ok(1)
+        );
+    }
+
+    #[test]
+    fn a_certificate_logon_needs_a_mapped_name_and_its_account() {
+        let mut a = auth();
+        let mut l = logon("k1", 1, 9, 0, 0);
+        l.key_id = [0; 16];
+        assert_eq!(
+            a.check(&l, Some("mm"), NOW),
+            Ok(9),
+            "no signature, time or nonce check"
+        );
+        assert_eq!(a.check(&l, Some("mm"), NOW), Ok(9));
+        assert_eq!(
+            a.check(&l, Some("other"), NOW),
+            Err(RejectCode::UNKNOWN_KEY)
+        );
+        assert_eq!(a.check(&l, None, NOW), Err(RejectCode::UNKNOWN_KEY));
+        l.account = 1;
+        assert_eq!(a.check(&l, Some("mm"), NOW), Err(RejectCode::UNKNOWN_KEY));
+    }
+}

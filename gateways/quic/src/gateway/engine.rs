@@ -218,7 +218,7 @@ impl Gateway {
                         seq,
                         ts: ns(accepted),
                     };
-                    self.to_account(account, Message::OrderAck(ack));
+                    self.send_to_account(account, Message::OrderAck(ack));
                 }
             }
             Event::Trade {
@@ -253,7 +253,7 @@ impl Gateway {
                         leaves: leaves_qty.0,
                         seq,
                     };
-                    self.to_account(account, Message::CancelAck(ack));
+                    self.send_to_account(account, Message::CancelAck(ack));
                 }
             }
             Event::Amended {
@@ -277,7 +277,7 @@ impl Gateway {
                         qty: qty.0,
                         seq,
                     };
-                    self.to_account(account, Message::AmendAck(ack));
+                    self.send_to_account(account, Message::AmendAck(ack));
                 }
             }
             Event::Filled { account, id, .. } => {
@@ -297,7 +297,7 @@ impl Gateway {
                     frozen_until: frozen_until.map_or(0, ns),
                     seq,
                 };
-                self.to_account(account, Message::ProtectionTripped(msg));
+                self.send_to_account(account, Message::ProtectionTripped(msg));
             }
             Event::Halted { instrument, halted } => self.catalog.set_halted(instrument, halted),
             _ => {}
@@ -339,6 +339,6 @@ impl Gateway {
             ts: ns(ts),
             aggressor,
         };
-        self.to_account(account, Message::Fill(fill));
+        self.send_to_account(account, Message::Fill(fill));
     }
 }

@@ -4,7 +4,7 @@
 //! A request the engine refuses as busy (its inbound ring is full) is answered at once with a
 //! Reject `BUSY` (`seq` 0); nothing was done.
 
-use super::{ids, now_ns, Gateway, Outgoing, Pending, ProtocolError, SessionId};
+use super::{ids, Gateway, Outgoing, Pending, ProtocolError, SessionId};
 use crate::messages::client::{MassCancel, NewOrder, Quote};
 use crate::messages::server::Reject;
 use crate::messages::{Heartbeat, Message};
@@ -15,9 +15,14 @@ use tradestream_model::{
 use tradestream_runtime::{Request, SubmitError};
 
 impl Gateway {
-    /// Handles a logged-on session's message. An error means the client broke the protocol and
-    /// the connection must close.
-    pub fn on_message(&mut self, session: SessionId, msg: &Message) -> Result<(), ProtocolError> {
+    /// Handles a logged-on session's message at `now` (ns since the epoch, for Heartbeat
+    /// answers). An error means the client broke the protocol and the connection must close.
+    pub fn on_message(
+        &mut self,
+        session: SessionId,
+        msg: &Message,
+        now: u64,
+    ) -> Result<(), ProtocolError> {
         let account = *self
             .sessions
             .get(&session)
@@ -53,9 +58,7 @@ impl Gateway {
                     .push(Outgoing::Send(session, Message::Snapshot(snap)));
             }
             Message::Heartbeat(_) => {
-                let hb = Heartbeat {
-                    timestamp: now_ns(),
-                };
+                let hb = Heartbeat { timestamp: now };
                 self.out
                     .push(Outgoing::Send(session, Message::Heartbeat(hb)));
             }

@@ -115,7 +115,7 @@ pub struct Gateway {
     out: Vec<Outgoing>,
 }
 
-/// The wall clock in ns since the Unix epoch.
+/// The wall clock in ns since the Unix epoch (what the transport passes as `now`).
 #[must_use]
 pub fn now_ns() -> u64 {
     SystemTime::now()
@@ -154,10 +154,15 @@ impl Gateway {
     }
 
     /// Authenticates a connection's first frame (`peer_cn`: the common name of its verified
-    /// client certificate). On success the session exists and its LogonAck is returned; on
-    /// failure nothing reached the engine and the LogonReject reason is returned.
-    pub fn logon(&mut self, logon: &Logon, peer_cn: Option<&str>) -> Result<LogonAck, RejectCode> {
-        let now = now_ns();
+    /// client certificate) at `now` (ns since the epoch). On success the session exists and its
+    /// LogonAck is returned; on failure nothing reached the engine and the LogonReject reason is
+    /// returned.
+    pub fn logon(
+        &mut self,
+        logon: &Logon,
+        peer_cn: Option<&str>,
+        now: u64,
+    ) -> Result<LogonAck, RejectCode> {
         let account = AccountId(self.auth.check(logon, peer_cn, now)?);
         let session = self.next_session;
         self.next_session += 1;
@@ -198,11 +203,6 @@ impl Gateway {
         }
     }
 
-    /// The logged-on sessions.
-    pub fn sessions(&self) -> impl Iterator<Item = SessionId> + '_ {
-        self.sessions.keys().copied()
-    }
-
     /// Moves what the gateway has to send into `into` (emptied first).
     pub fn take_outputs(&mut self, into: &mut Vec<Outgoing>) {
         into.clear();
@@ -240,7 +240,7 @@ impl Gateway {
     }
 
     /// Queues `msg` for every session of `account`.
-    fn to_account(&mut self, account: AccountId, msg: Message) {
+    fn send_to_account(&mut self, account: AccountId, msg: Message) {
         if let Some(list) = self.by_account.get(&account) {
             for s in list {
                 self.out.push(Outgoing::Send(*s, msg.clone()));

@@ -3,10 +3,10 @@
 
 use super::{
     dispatch, Core, Link, Links, CLOSE_LOGON_REJECTED, CLOSE_LOGON_TIMEOUT, CLOSE_PROTOCOL,
-    CLOSE_SHUTDOWN, LOGON_TIMEOUT,
+    CLOSE_SHUTDOWN, LOGON_TIMEOUT, STREAM_BACKLOG,
 };
 use crate::encode::encode;
-use crate::gateway::SessionId;
+use crate::gateway::{now_ns, SessionId};
 use crate::messages::server::LogonReject;
 use crate::messages::Message;
 use crate::reader::FrameReader;
@@ -91,14 +91,16 @@ pub(super) async fn serve(incoming: quinn::Incoming, core: Core, links: Links) {
             return refuse(&conn, &mut send, RejectCode::LOGON_TIMEOUT, code).await;
         }
     };
-    let result = core.borrow_mut().logon(&logon, peer_cn.as_deref());
+    let result = core
+        .borrow_mut()
+        .logon(&logon, peer_cn.as_deref(), now_ns());
     let ack = match result {
         Ok(ack) => ack,
         Err(reason) => return refuse(&conn, &mut send, reason, CLOSE_LOGON_REJECTED).await,
     };
     let session = ack.session as SessionId;
-    let (tx, rx) = mpsc::unbounded_channel();
-    let _ = tx.send(Message::LogonAck(ack));
+    let (tx, rx) = mpsc::channel(STREAM_BACKLOG);
+    let _ = tx.try_send(Message::LogonAck(ack));
     links.borrow_mut().insert(
         session,
         Link {
@@ -128,7 +130,7 @@ async fn run(
     send: &mut quinn::SendStream,
     recv: &mut quinn::RecvStream,
     mut reader: FrameReader,
-    mut rx: mpsc::UnboundedReceiver<Message>,
+    mut rx: mpsc::Receiver<Message>,
     mut buf: Vec<u8>,
 ) -> u32 {
     let mut out = Vec::with_capacity(4096);
@@ -137,7 +139,7 @@ async fn run(
         loop {
             match reader.next_message() {
                 Ok(Some(msg)) => {
-                    let r = core.borrow_mut().on_message(session, &msg);
+                    let r = core.borrow_mut().on_message(session, &msg, now_ns());
                     dispatch(core, links);
                     if r.is_err() {
                         return CLOSE_PROTOCOL;

@@ -4,7 +4,7 @@
 //! writer, market-data datagrams straight to quinn, which drops what it cannot send).
 //!
 //! Application close codes: [`CLOSE_SHUTDOWN`], [`CLOSE_LOGON_REJECTED`],
-//! [`CLOSE_PROTOCOL`], [`CLOSE_LOGON_TIMEOUT`].
+//! [`CLOSE_PROTOCOL`], [`CLOSE_LOGON_TIMEOUT`], [`CLOSE_SLOW_CONSUMER`].
 
 mod conn;
 
@@ -29,6 +29,13 @@ pub const CLOSE_PROTOCOL: u32 = 2;
 /// Close code: no order-entry stream or Logon within [`LOGON_TIMEOUT`].
 pub const CLOSE_LOGON_TIMEOUT: u32 = 3;
 
+/// Close code: the client did not read its stream: [`STREAM_BACKLOG`] messages were waiting.
+pub const CLOSE_SLOW_CONSUMER: u32 = 4;
+
+/// The most stream messages waiting for one connection before it is closed as a slow
+/// consumer (the gateway thread never waits for a client).
+pub const STREAM_BACKLOG: usize = 65_536;
+
 /// How long a connection may go without opening its stream and sending its Logon.
 pub const LOGON_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -52,7 +59,7 @@ struct Shutdown {
 /// A logged-on connection as the pump sees it.
 struct Link {
     conn: quinn::Connection,
-    tx: mpsc::UnboundedSender<Message>,
+    tx: mpsc::Sender<Message>,
 }
 
 type Core = Rc<RefCell<Gateway>>;
@@ -186,7 +193,9 @@ fn dispatch(core: &Core, links: &Links) {
         match o {
             Outgoing::Send(session, msg) => {
                 if let Some(l) = links.get(&session) {
-                    let _ = l.tx.send(msg);
+                    if let Err(mpsc::error::TrySendError::Full(_)) = l.tx.try_send(msg) {
+                        l.conn.close(CLOSE_SLOW_CONSUMER.into(), b"slow consumer");
+                    }
                 }
             }
             Outgoing::Market(bytes) => {

@@ -11,6 +11,7 @@ use ed25519_dalek::SigningKey;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::time::Duration;
 use tradestream_durable::{DurableConfig, DurableEngine};
 use tradestream_engine::EngineConfig;
@@ -25,11 +26,19 @@ use tradestream_quic::gateway::{Gateway, GatewayConfig};
 use tradestream_quic::server::{QuicServer, Wakeup};
 use tradestream_quic::tls::{self, Identity};
 use tradestream_quic::{MdDelta, Message};
-use tradestream_runtime::{spawn, AckMode, Idle, Metrics, RuntimeConfig, RuntimeHandle, Wake};
+use tradestream_runtime::{
+    spawn, AckMode, GatewayPort, Idle, Metrics, Output, Request, RuntimeConfig, RuntimeHandle, Wake,
+};
 use tradestream_ws::catalog::Catalog;
 
 /// How long a test waits for anything.
 pub const WAIT: Duration = Duration::from_secs(10);
+
+struct NoWake;
+
+impl Wake for NoWake {
+    fn wake(&self) {}
+}
 
 fn name(s: &str) -> ShortName {
     ShortName::new(s).unwrap()
@@ -67,16 +76,19 @@ pub fn signing_key(account: u64) -> SigningKey {
     SigningKey::from_bytes(&[account as u8; 32])
 }
 
+/// CA certificates for client-certificate auth, with common names mapped to accounts.
+pub type ClientCa = (
+    Vec<rustls::pki_types::CertificateDer<'static>>,
+    Vec<(String, u64)>,
+);
+
 /// Test server options.
 #[derive(Default)]
 pub struct Options {
     /// Keep the account's orders when its last session ends.
     pub keep_orders_on_disconnect: bool,
     /// PEM CA certificates for client-certificate auth, with CN → account.
-    pub client_ca: Option<(
-        Vec<rustls::pki_types::CertificateDer<'static>>,
-        Vec<(String, u64)>,
-    )>,
+    pub client_ca: Option<ClientCa>,
 }
 
 /// A running engine and QUIC gateway.
@@ -89,6 +101,7 @@ pub struct TestServer {
     pub cert: PathBuf,
     /// The runtime's metrics.
     pub metrics: Arc<Metrics>,
+    admin: Mutex<GatewayPort>,
     _dir: tempfile::TempDir,
 }
 
@@ -132,9 +145,11 @@ impl TestServer {
             ..RuntimeConfig::default()
         };
         let wakeup = Arc::new(Wakeup::default());
-        let wakers: Vec<Arc<dyn Wake>> = vec![wakeup.clone()];
+        let wakers: Vec<Arc<dyn Wake>> = vec![wakeup.clone(), Arc::new(NoWake)];
         let (runtime, ports) = spawn(engine, runtime_config, wakers).unwrap();
-        let port = ports.into_iter().next().unwrap();
+        let mut ports = ports.into_iter();
+        let port = ports.next().unwrap();
+        let admin = Mutex::new(ports.next().unwrap());
         let mut keys: Vec<KeyGrant> = (1..=8)
             .map(|a| KeyGrant {
                 api_key: format!("k{a}"),
@@ -172,6 +187,7 @@ impl TestServer {
             addr: server.local_addr,
             server: Some(server),
             cert,
+            admin,
             _dir: dir,
         }
     }
@@ -202,6 +218,25 @@ impl TestServer {
         Client::connect_with(self.addr, "localhost", &self.trust(), Some(identity))
             .await
             .unwrap()
+    }
+
+    /// Applies an operator command through the test's own engine port, waiting until done.
+    pub fn admin(&self, cmd: Command) {
+        let mut port = self.admin.lock().unwrap();
+        port.submit(0, 1, Request::Command(cmd)).unwrap();
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            match port.poll() {
+                Some(out) if matches!(out.output, Output::Done(_)) && out.origin.is_some() => {
+                    return;
+                }
+                Some(_) => {}
+                None => {
+                    assert!(std::time::Instant::now() < deadline, "admin command done");
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+            }
+        }
     }
 
     /// Commands the engine applied so far.

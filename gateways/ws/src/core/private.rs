@@ -161,6 +161,13 @@ impl Gateway {
                     state.orders.remove(&id);
                 }
             }
+            // Quotes and market-maker protection have no message of their own here (the private
+            // channels are orders, fills and balances): the orders a quote places, and their
+            // `replaced` / `mm_protection` cancels, arrive as the order events above.
+            Event::Quoted { .. }
+            | Event::ProtectionSet { .. }
+            | Event::ProtectionTripped { .. }
+            | Event::ProtectionReset { .. } => {}
             _ => {}
         }
     }
