@@ -91,7 +91,7 @@ impl QuicConn {
     pub fn poll(&mut self, mut on: impl FnMut(Message)) -> Result<()> {
         let QuicConn { runtime, client } = self;
         runtime.block_on(async {
-            tokio::task::yield_now().await;
+            settle().await;
             while let Some(message) = ready(client.recv()) {
                 on(message.context("reading the order-entry stream")?);
             }
@@ -104,7 +104,7 @@ impl QuicConn {
     pub fn poll_datagrams(&mut self, mut on: impl FnMut(MdDelta)) -> Result<()> {
         let QuicConn { runtime, client } = self;
         runtime.block_on(async {
-            tokio::task::yield_now().await;
+            settle().await;
             while let Some(delta) = ready(client.recv_datagram()) {
                 on(delta.context("reading market-data datagrams")?);
             }
@@ -123,6 +123,14 @@ impl Drop for QuicConn {
             tokio::time::sleep(CLOSE_WAIT).await;
         });
     }
+}
+
+/// Lets the runtime read the socket and pass what came through quinn: the first yield polls
+/// the sockets (no wait) and runs the endpoint task on a datagram that arrived, the second runs
+/// the connection task it woke, which hands the stream data or the datagram to the client.
+async fn settle() {
+    tokio::task::yield_now().await;
+    tokio::task::yield_now().await;
 }
 
 /// Polls `future` once: its output if it is ready now. Only for futures that may be dropped

@@ -19,8 +19,9 @@ use super::quic::{fresh_client_ids, QuicConn};
 use super::sample::Sample;
 use crate::fix::load::DRAIN;
 use crate::fix::tally::{Kind, Reply, Tally};
+use crate::journal::latency::{self, Latency};
 use crate::journal::meter::Meter;
-use crate::ws::schedule::{Schedule, LEAD};
+use crate::ws::schedule::{since, Schedule, LEAD};
 
 /// The instrument (the server's first and only one, BTC-USD).
 pub const INSTRUMENT: u32 = 0;
@@ -79,13 +80,17 @@ pub fn measure(
     let schedule = Schedule::new(clock.now() + LEAD, rate, warmup_secs, secs);
     let total = schedule.total;
     let mut tally = Tally::new(&schedule)?;
+    // Planned send until the order was handed to quinn and its packet written.
+    let mut late = latency::histogram()?;
     let deadline = schedule.planned(total - 1) + DRAIN;
     let meter = Meter::start();
     let mut next = 0;
     while !tally.complete() {
         if next < total {
-            if clock.now() >= schedule.planned(next) {
+            let planned = schedule.planned(next);
+            if clock.now() >= planned {
                 conn.send(&order(base, next))?;
+                latency::record(&mut late, since(planned, clock.now()));
                 next += 1;
             }
         } else if clock.now() > deadline {
@@ -109,6 +114,7 @@ pub fn measure(
     });
     Ok(Sample {
         latency: tally.latency(),
+        lateness: Some(Latency::of(&late)),
         sent: next as u64,
         answered: tally.count,
         problems: tally.problems.clone(),

@@ -14,6 +14,9 @@ use crate::ws::problems::Problems;
 pub struct Sample {
     /// Latency of the timed messages.
     pub latency: Latency,
+    /// How late each send was handed to the socket (or to quinn) after its planned time: the
+    /// client's own delay, already inside `latency`; `None` where the client does not record it.
+    pub lateness: Option<Latency>,
     /// Messages sent, warm-up included.
     pub sent: u64,
     /// Messages answered.
@@ -29,6 +32,7 @@ impl From<EchoRun> for Sample {
     fn from(run: EchoRun) -> Sample {
         Sample {
             latency: run.latency,
+            lateness: None,
             sent: run.sent,
             answered: run.sent,
             problems: Problems::default(),
@@ -43,8 +47,8 @@ macro_rules! from_counted_run {
         impl From<$run> for Sample {
             fn from(run: $run) -> Sample {
                 let (latency, sent, answered) = (run.latency, run.sent, run.answered);
-                let (problems, noise) = (run.problems, run.noise);
-                Sample { latency, sent, answered, problems, noise }
+                let (lateness, problems, noise) = (Some(run.lateness), run.problems, run.noise);
+                Sample { latency, lateness, sent, answered, problems, noise }
             }
         }
     )*};

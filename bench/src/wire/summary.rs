@@ -37,6 +37,7 @@ pub fn results(r: &Results, settings: &Settings) -> Value {
                 "problems": problems(&row.runs, |s| &s.problems).to_json(),
                 "runs": row.runs.iter().map(|s| json!({
                     "latency": s.latency.to_json(),
+                    "send_lateness": s.lateness.map(Latency::to_json),
                     "sent": s.sent,
                     "answered": s.answered,
                     "problems": s.problems.to_json(),

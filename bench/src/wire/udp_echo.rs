@@ -97,6 +97,7 @@ fn client(addr: SocketAddr, bytes: usize, schedule: &Schedule, clock: &Clock) ->
     enlarge_buffers(&socket);
     let total = schedule.total;
     let mut h = latency::histogram()?;
+    let mut late = latency::histogram()?;
     let mut out = vec![0u8; bytes];
     let mut back = vec![0u8; 64 * 1024];
     let mut seen = vec![false; total];
@@ -107,10 +108,14 @@ fn client(addr: SocketAddr, bytes: usize, schedule: &Schedule, clock: &Clock) ->
     let mut next = 0;
     while answered < total {
         if next < total {
-            if clock.now() >= schedule.planned(next) {
+            let planned = schedule.planned(next);
+            if clock.now() >= planned {
                 message(&mut out, next as u64);
                 match socket.send(&out) {
-                    Ok(_) => next += 1,
+                    Ok(_) => {
+                        latency::record(&mut late, since(planned, clock.now()));
+                        next += 1;
+                    }
                     // A full socket buffer: retried on the next turn, charged its lateness.
                     Err(e) if e.kind() == ErrorKind::WouldBlock => {}
                     Err(e) => return Err(e).context("sending a datagram"),
@@ -145,6 +150,7 @@ fn client(addr: SocketAddr, bytes: usize, schedule: &Schedule, clock: &Clock) ->
     );
     Ok(Sample {
         latency: Latency::of(&h),
+        lateness: Some(Latency::of(&late)),
         sent: next as u64,
         answered: answered as u64,
         problems,
