@@ -5,6 +5,8 @@ use clap::{Parser, Subcommand};
 
 mod fix;
 mod journal;
+mod open_loop;
+mod wire;
 mod ws;
 
 #[global_allocator]
@@ -31,6 +33,9 @@ enum Command {
     /// FIX wire to wire: NewOrderSingle to ExecutionReport open loop, against a loopback TCP
     /// echo and QuickFIX's ordermatch in the same run, Tradestream in fast and durable ack.
     Fix(fix::FixArgs),
+    /// Wire to wire for every gateway in one run: order to acknowledgement beside each
+    /// gateway's loopback echo floor, fast and durable ack, and market-data delay.
+    Wire(wire::WireArgs),
 }
 
 fn main() -> Result<()> {
@@ -39,5 +44,6 @@ fn main() -> Result<()> {
         Command::Journal(args) => journal::run(&args),
         Command::Ws(args) => ws::run(&args),
         Command::Fix(args) => fix::run(&args),
+        Command::Wire(args) => wire::run(&args),
     }
 }

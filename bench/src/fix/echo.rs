@@ -10,7 +10,7 @@ use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{Context, Result};
 use quanta::Clock;
 
 use super::load::{self, Link, LoadRun, OrderWriter, ReplyReader};
@@ -18,6 +18,7 @@ use super::orders::SESSIONS;
 use super::schedule::{Schedule, LEAD};
 use super::settings::Threads;
 use super::tally::{Kind, Reply};
+use crate::ws::echo::beside;
 
 /// Writes message `i`: its index, little-endian, then filler up to the message size.
 #[derive(Debug, Clone, Copy)]
@@ -88,15 +89,10 @@ pub fn measure(
     let bytes = bytes.max(8);
     let listener = TcpListener::bind("127.0.0.1:0").context("binding the echo listener")?;
     let addr = listener.local_addr()?;
-    let stop = AtomicBool::new(false);
-    std::thread::scope(|scope| -> Result<LoadRun> {
-        let echo = scope.spawn(|| serve(&listener, SESSIONS.len(), &stop));
-        let run = client(addr, rate, bytes, warmup_secs, secs, threads, clock);
-        stop.store(true, Ordering::Release);
-        echo.join()
-            .map_err(|_| anyhow!("the echo thread panicked"))??;
-        run
-    })
+    beside(
+        |stop| serve(&listener, SESSIONS.len(), stop),
+        || client(addr, rate, bytes, warmup_secs, secs, threads, clock),
+    )
 }
 
 /// The client side: one link per session, then the open-loop run.

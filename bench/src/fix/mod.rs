@@ -16,20 +16,20 @@
 //! [`load`] the open-loop client every target gets and [`tally`] its accounting; [`results`],
 //! [`tables`] and [`summary`] reduce and print. Tables go to stdout, progress to stderr.
 
-mod echo;
-mod framer;
-mod load;
-mod message;
-mod orders;
+pub(crate) mod echo;
+pub(crate) mod framer;
+pub(crate) mod load;
+pub(crate) mod message;
+pub(crate) mod orders;
 mod quickfix;
 mod results;
-mod session;
-mod settings;
+pub(crate) mod session;
+pub(crate) mod settings;
 mod summary;
-mod tables;
-mod tally;
-mod timestamp;
-mod tradestream;
+pub(crate) mod tables;
+pub(crate) mod tally;
+pub(crate) mod timestamp;
+pub(crate) mod tradestream;
 
 // Shared with the journal benchmark (the fdatasync floor, latency summaries, the noise meter,
 // the scratch directory on disk) and the WebSocket one (the open-loop schedule, problems).
@@ -41,7 +41,7 @@ use std::net::SocketAddr;
 use anyhow::Result;
 use quanta::Clock;
 
-use bench::machine::Machine;
+use crate::open_loop::Start;
 use load::LoadRun;
 use orders::Dialect;
 use quickfix::QuickFix;
@@ -53,13 +53,9 @@ use settings::{Settings, Target};
 /// Runs the `fix` subcommand.
 pub fn run(args: &FixArgs) -> Result<()> {
     let settings = Settings::new(args)?;
-    let machine = Machine::detect();
-    let clock = Clock::new();
-    let started = bench::report::unix_secs()?;
-    let parent = args.dir.clone().unwrap_or_else(std::env::temp_dir);
-    let mut scratch = Scratch::create(&parent)?;
-    let storage = scratch.storage().clone();
-    println!("{}", tables::header(&machine, &storage, &settings));
+    let dir = args.common.dir.clone();
+    let mut start = Start::new(dir, |m, s| tables::header(m, s, &settings))?;
+    let clock = &start.clock;
 
     let mut r = Results::default();
     for &target in &settings.targets {
@@ -76,28 +72,19 @@ pub fn run(args: &FixArgs) -> Result<()> {
         let of = format!("run {}/{}", run + 1, settings.runs);
         if settings.fsync_samples > 0 && settings.has_tradestream() {
             eprintln!("  fdatasync floor, {of}");
-            let dir = scratch.fresh("fsync")?;
+            let dir = start.scratch.fresh("fsync")?;
             let mode = floor::Mode::Append;
             r.fsync
-                .push(floor::measure(&dir, mode, settings.fsync_samples, &clock)?);
+                .push(floor::measure(&dir, mode, settings.fsync_samples, clock)?);
             discard(&dir)?;
         }
         for &target in &settings.targets {
-            on_target(&mut r, &settings, &mut scratch, target, &clock, &of)?;
+            on_target(&mut r, &settings, &mut start.scratch, target, clock, &of)?;
         }
     }
     println!("{}", tables::all(&r, &settings));
-    scratch.remove()?;
-
-    let json = bench::report::summary(
-        "fix",
-        started,
-        machine.to_json(),
-        storage.to_json(),
-        settings.to_json(),
-        summary::results(&r, &settings),
-    );
-    bench::report::write_json(&json, args.json.clone(), "fix", started)
+    let (settings_json, results) = (settings.to_json(), summary::results(&r, &settings));
+    start.finish("fix", settings_json, results, args.common.json.clone())
 }
 
 /// Bytes of one order of `target` on the wire; the floor's messages are as large as
@@ -156,7 +143,7 @@ fn on_target(
         }
         Target::Tradestream(ack) => {
             let dir = scratch.fresh(&format!("tradestream-{}", ack.name()))?;
-            match tradestream::Running::start(&dir, ack, settings.idle) {
+            match tradestream::Running::start(&dir, ack, settings.idle, false) {
                 Ok(server) => {
                     eprintln!(
                         "  Tradestream ({} ack) FIX on {}, {of}",

@@ -122,18 +122,53 @@ impl Dialect {
         index: usize,
         now: u64,
     ) {
+        let price = self.price.as_bytes();
+        self.limit_order(encoder, out, &ids.id(index), side_of(index), price, now);
+    }
+
+    /// Appends a limit NewOrderSingle (35=D) with ClOrdID `id` on `side` (54) at `price`,
+    /// sent at `now`, in this dialect's quantity and TimeInForce.
+    pub fn limit_order(
+        &self,
+        encoder: &mut Encoder,
+        out: &mut Vec<u8>,
+        id: &[u8],
+        side: &[u8],
+        price: &[u8],
+        now: u64,
+    ) {
         encoder.message(out, b"D", now, |b| {
-            field(b, 11, &ids.id(index));
+            field(b, 11, id);
             if self.handl_inst {
                 field(b, 21, b"1");
             }
             field(b, 55, SYMBOL.as_bytes());
-            field(b, 54, side_of(index));
+            field(b, 54, side);
             field(b, 60, &timestamp::format(now));
             field(b, 38, self.quantity.as_bytes());
             field(b, 40, b"2");
-            field(b, 44, self.price.as_bytes());
+            field(b, 44, price);
             field(b, 59, self.time_in_force.as_bytes());
+        });
+    }
+
+    /// Appends an OrderCancelRequest (35=F) with ClOrdID `id` for the order `original`
+    /// (41) on `side`, sent at `now`.
+    pub fn cancel(
+        &self,
+        encoder: &mut Encoder,
+        out: &mut Vec<u8>,
+        id: &[u8],
+        original: &[u8],
+        side: &[u8],
+        now: u64,
+    ) {
+        encoder.message(out, b"F", now, |b| {
+            field(b, 41, original);
+            field(b, 11, id);
+            field(b, 55, SYMBOL.as_bytes());
+            field(b, 54, side);
+            field(b, 60, &timestamp::format(now));
         });
     }
 

@@ -107,6 +107,26 @@ pub fn logon(
     k: usize,
     ids: ClOrdIds,
 ) -> Result<Link<FixWriter, FixReader>> {
+    let (stream, encoder, framer) = connect(addr, dialect, k)?;
+    Link::new(
+        stream,
+        FixWriter {
+            encoder,
+            dialect,
+            ids,
+        },
+        FixReader { framer, ids },
+    )
+}
+
+/// Connects session `k` to `addr` and logs on (blocking, with a timeout); returns the socket
+/// (still blocking), the session's encoder and the framer holding whatever followed the
+/// acceptor's Logon.
+pub fn connect(
+    addr: SocketAddr,
+    dialect: Dialect,
+    k: usize,
+) -> Result<(TcpStream, Encoder, Framer)> {
     let sender = SESSIONS[k];
     let mut stream = TcpStream::connect_timeout(&addr, SETUP_TIMEOUT)
         .with_context(|| format!("connecting to {addr}"))?;
@@ -125,15 +145,7 @@ pub fn logon(
         _ => Ok(false),
     })
     .with_context(|| format!("logging on as {sender} to {addr}"))?;
-    Link::new(
-        stream,
-        FixWriter {
-            encoder,
-            dialect,
-            ids,
-        },
-        FixReader { framer, ids },
-    )
+    Ok((stream, encoder, framer))
 }
 
 /// Logs out (blocking): sends Logout and waits for the acceptor's Logout or the close.

@@ -5,38 +5,21 @@ use std::path::PathBuf;
 use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
 
+use crate::open_loop::{OpenLoop, OpenLoopArgs};
 use crate::ws::settings::{Ack, Idle};
 
-/// Open-loop order rates, orders/s.
-pub const RATES: [u64; 2] = [10_000, 50_000];
 /// Orders a run may send at most: order indices fill the last 8 digits of a ClOrdID.
 pub const MAX_ORDERS: u64 = 100_000_000;
 
 /// Flags of `bench fix`.
 #[derive(Debug, Clone, Args)]
 pub struct FixArgs {
-    /// Open-loop rates, orders/s, comma separated, K and M suffixes allowed [default: 10K,50K].
-    #[arg(long, value_delimiter = ',', value_parser = bench::report::parse_count)]
-    pub rates: Option<Vec<u64>>,
-    /// Measured seconds per target and rate, after the warm-up.
-    #[arg(long, default_value_t = 5.0)]
-    pub seconds: f64,
-    /// Untimed seconds of sending at the same rate before the measured ones.
-    #[arg(long, default_value_t = 0.5)]
-    pub warmup_seconds: f64,
-    /// Runs of every measurement; the tables quote the median of each percentile.
-    #[arg(long, default_value_t = 3)]
-    pub runs: usize,
+    /// Rates, seconds, runs, modes, idle, directory, JSON.
+    #[command(flatten)]
+    pub common: OpenLoopArgs,
     /// Targets, comma separated [default: floor,quickfix,tradestream].
     #[arg(long, value_delimiter = ',', value_enum)]
     pub targets: Option<Vec<TargetKind>>,
-    /// Tradestream's acknowledgement modes, each on a fresh server per run
-    /// [default: fast,durable].
-    #[arg(long, value_delimiter = ',', value_enum)]
-    pub modes: Option<Vec<Ack>>,
-    /// Tradestream's `engine.idle` (what its engine thread does with no work).
-    #[arg(long, value_enum, default_value_t = Idle::SpinPark)]
-    pub idle: Idle,
     /// How the client paces and reads: one thread doing both (it spins on the sockets between
     /// sends), or a sender thread and a receiver thread (both spinning).
     #[arg(long, value_enum, default_value_t = Threads::One)]
@@ -55,14 +38,6 @@ pub struct FixArgs {
     /// them); 0 leaves it out.
     #[arg(long, default_value_t = 1_000)]
     pub fsync_samples: usize,
-    /// Directory under which data directories are made (removed afterwards); must be on a
-    /// disk, not tmpfs [default: the system temp dir].
-    #[arg(long)]
-    pub dir: Option<PathBuf>,
-    /// Where to write the JSON summary, `-` for stdout
-    /// [default: bench/results/fix-<unix time>.json].
-    #[arg(long)]
-    pub json: Option<PathBuf>,
 }
 
 /// The kinds of target a run can measure.
@@ -149,23 +124,14 @@ const DICTIONARY_DIRS: [&str; 2] = ["/usr/share/quickfix", "/usr/local/share/qui
 impl Settings {
     /// Resolves the flags.
     pub fn new(args: &FixArgs) -> Result<Settings> {
-        let rates = args.rates.clone().unwrap_or_else(|| RATES.to_vec());
-        if args.runs == 0 || rates.is_empty() {
-            bail!("--runs and --rates need at least one value");
-        }
-        let (secs, warmup) = (args.seconds, args.warmup_seconds);
-        if !(secs > 0.0 && secs <= 600.0 && (0.0..=60.0).contains(&warmup)) {
-            bail!("--seconds must be in (0, 600] and --warmup-seconds in [0, 60]");
-        }
-        if let Some(&rate) = rates
-            .iter()
-            .find(|&&r| r as f64 * (secs + warmup) >= MAX_ORDERS as f64)
-        {
-            bail!(
-                "{rate}/s for {} s is more than {MAX_ORDERS} orders",
-                secs + warmup
-            );
-        }
+        let OpenLoop {
+            rates,
+            seconds,
+            warmup_seconds,
+            runs,
+            modes,
+            idle,
+        } = args.common.resolve()?;
         let kinds = args.targets.clone().unwrap_or_else(|| {
             vec![
                 TargetKind::Floor,
@@ -173,10 +139,6 @@ impl Settings {
                 TargetKind::Tradestream,
             ]
         });
-        let modes = args
-            .modes
-            .clone()
-            .unwrap_or_else(|| vec![Ack::Fast, Ack::Durable]);
         let mut targets = Vec::new();
         for kind in [
             TargetKind::Floor,
@@ -205,11 +167,11 @@ impl Settings {
         });
         Ok(Settings {
             rates,
-            seconds: secs,
-            warmup_seconds: warmup,
-            runs: args.runs,
+            seconds,
+            warmup_seconds,
+            runs,
             targets,
-            idle: args.idle,
+            idle,
             threads: args.client_threads,
             ordermatch: args.ordermatch.clone(),
             quickfix_dictionary,

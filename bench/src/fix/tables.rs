@@ -50,7 +50,7 @@ pub fn all(r: &Results, settings: &Settings) -> String {
 }
 
 /// The `load | steal | preempted` cells.
-fn noise_cells(n: RunNoise) -> String {
+pub(crate) fn noise_cells(n: RunNoise) -> String {
     format!(
         "{} | {} | {}",
         n.load.map_or_else(|| "n/a".into(), |l| format!("{l:.2}")),
@@ -62,7 +62,7 @@ fn noise_cells(n: RunNoise) -> String {
 }
 
 /// `p50 | p99 | p99.9 | worst` cells.
-fn quantile_cells(l: &Latency) -> String {
+pub(crate) fn quantile_cells(l: &Latency) -> String {
     format!(
         "{} | {} | {} | {}",
         lat(l.quantiles[0]),

@@ -29,6 +29,8 @@ pub struct EchoRun {
     pub latency: Latency,
     /// Bytes per message.
     pub bytes: usize,
+    /// Messages sent (and echoed), warm-up included.
+    pub sent: u64,
     /// What the machine took.
     pub noise: RunNoise,
 }
@@ -56,10 +58,22 @@ pub fn measure(
     let bytes = bytes.max(8);
     let listener = TcpListener::bind("127.0.0.1:0").context("binding the echo listener")?;
     let addr = listener.local_addr()?;
+    beside(
+        |stop| serve(&listener, stop),
+        || client(addr, rate, bytes, warmup_secs, secs, clock),
+    )
+}
+
+/// Runs `client` on this thread while `serve` echoes on another, then tells `serve` to stop
+/// (through the flag it gets) and waits for it.
+pub(crate) fn beside<T>(
+    serve: impl FnOnce(&AtomicBool) -> Result<()> + Send,
+    client: impl FnOnce() -> Result<T>,
+) -> Result<T> {
     let stop = AtomicBool::new(false);
-    std::thread::scope(|scope| -> Result<EchoRun> {
-        let echo = scope.spawn(|| serve(&listener, &stop));
-        let run = client(addr, rate, bytes, warmup_secs, secs, clock);
+    std::thread::scope(|scope| {
+        let echo = scope.spawn(|| serve(&stop));
+        let run = client();
         stop.store(true, Ordering::Release);
         echo.join()
             .map_err(|_| anyhow::anyhow!("the echo thread panicked"))??;
@@ -85,7 +99,11 @@ fn serve(listener: &TcpListener, stop: &AtomicBool) -> Result<()> {
 }
 
 /// `write_all` on a non-blocking socket: spins while the send buffer is full.
-fn write_all_spinning(s: &mut TcpStream, mut data: &[u8], stop: &AtomicBool) -> Result<()> {
+pub(crate) fn write_all_spinning(
+    s: &mut TcpStream,
+    mut data: &[u8],
+    stop: &AtomicBool,
+) -> Result<()> {
     while !data.is_empty() && !stop.load(Ordering::Relaxed) {
         match s.write(data) {
             Ok(n) => data = &data[n..],
@@ -158,6 +176,7 @@ fn client(
     Ok(EchoRun {
         latency: Latency::of(&h),
         bytes,
+        sent: total as u64,
         noise: meter.stop(),
     })
 }

@@ -122,6 +122,30 @@ pub fn bid_price(text: &str) -> Option<&str> {
     Some(&value[..value.find('"')?])
 }
 
+/// The `[price, qty]` levels of the first `key` array (`"bids": [["100.5", "0"], ...]`), in
+/// order; empty when there is none.
+pub fn levels<'a>(text: &'a str, key: &str) -> Vec<(&'a str, &'a str)> {
+    let mut out = Vec::new();
+    let Some(mut rest) = after_key(text, key).and_then(|v| v.strip_prefix('[')) else {
+        return out;
+    };
+    loop {
+        rest = rest.trim_start();
+        let Some(level) = rest.strip_prefix('[') else {
+            return out;
+        };
+        let Some(end) = level.find(']') else {
+            return out;
+        };
+        let mut parts = level[..end].split(',').map(|p| p.trim().trim_matches('"'));
+        if let (Some(price), Some(qty)) = (parts.next(), parts.next()) {
+            out.push((price, qty));
+        }
+        rest = level[end + 1..].trim_start();
+        rest = rest.strip_prefix(',').unwrap_or(rest);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,6 +200,15 @@ mod tests {
         assert_eq!(string(error, "code"), Some("busy"));
         // A key is matched whole: "trade_id" is not "id".
         assert_eq!(number(r#"{"data":{"trade_id":5}}"#, "id"), None);
+    }
+
+    #[test]
+    fn reads_book_levels() {
+        let update = r#"{"channel": "book.BTC-USD", "type": "update", "seq": 41, "data": {"bids": [["100.5", "0"], ["50", "0.0001"]], "asks": [["101", "1.25"]], "ts": 1}}"#;
+        assert_eq!(levels(update, "bids"), [("100.5", "0"), ("50", "0.0001")]);
+        assert_eq!(levels(update, "asks"), [("101", "1.25")]);
+        assert!(levels(r#"{"data":{"bids":[],"asks":[]}}"#, "bids").is_empty());
+        assert!(levels(r#"{"data":{}}"#, "bids").is_empty());
     }
 
     #[test]

@@ -14,18 +14,18 @@
 //! open-loop clock; [`results`], [`tables`] and [`summary`] reduce and print; [`problems`]
 //! collects what the server answered wrongly.
 
-mod client;
-mod echo;
-mod entry;
+pub(crate) mod client;
+pub(crate) mod echo;
+pub(crate) mod entry;
 mod fanout;
-mod frames;
+pub(crate) mod frames;
 pub(crate) mod problems;
-mod results;
+pub(crate) mod results;
 pub(crate) mod schedule;
 pub(crate) mod server;
 pub(crate) mod settings;
 mod summary;
-mod tables;
+pub(crate) mod tables;
 
 // Shared with the journal benchmark: the fdatasync floor, the latency summaries it records
 // into, the noise meter, and the on-disk scratch directory that refuses tmpfs.

@@ -49,9 +49,18 @@ pub fn sign(message: &str) -> Vec<u8> {
     signing_key().sign(message.as_bytes()).to_bytes().to_vec()
 }
 
+/// A `[[keys]]` entry named `api_key`: [`signing_key`]'s public half, trading for `account`.
+pub fn key_toml(api_key: &str, account: u64) -> String {
+    let public = frames::hex(signing_key().verifying_key().as_bytes());
+    format!(
+        "\n[[keys]]\napi_key = \"{api_key}\"\naccount = {account}\nscopes = [\"trade\"]\n\
+         ed25519_public = \"{public}\"\n"
+    )
+}
+
 /// The config file's text for a server keeping its data in `data_dir`.
 pub fn config_toml(data_dir: &Path, s: ServerSettings) -> String {
-    let public = frames::hex(signing_key().verifying_key().as_bytes());
+    let keys = key_toml(API_KEY, ACCOUNT);
     format!(
         r#"# Written by `bench ws`.
 data_dir = '{data_dir}'
@@ -90,13 +99,7 @@ taker_fee_bps = 0
 [[accounts]]
 id = {ACCOUNT}
 deposits = {{ USD = "1000000000", BTC = "1000000" }}
-
-[[keys]]
-api_key = "{API_KEY}"
-account = {ACCOUNT}
-scopes = ["trade"]
-ed25519_public = "{public}"
-"#,
+{keys}"#,
         data_dir = data_dir.display(),
         ack = s.ack.name(),
         idle = s.idle.name(),

@@ -369,12 +369,28 @@ fn server_problems(r: &Results) -> String {
         ));
     }
     let mut out = String::from("## What the server got wrong\n\n");
+    out.push_str(&problem_list(
+        &r.failures,
+        &rows,
+        "nothing: every request answered, no errors, no gaps",
+    ));
+    out
+}
+
+/// The failures, then each measurement with problems and its first messages; `clean` when
+/// there is nothing to list.
+pub(crate) fn problem_list(
+    failures: &[String],
+    rows: &[(String, Problems)],
+    clean: &str,
+) -> String {
+    let mut out = String::new();
     let bad: Vec<&(String, Problems)> = rows.iter().filter(|(_, p)| !p.is_clean()).collect();
-    for f in &r.failures {
+    for f in failures {
         let _ = writeln!(out, "- failed: {f}");
     }
-    if bad.is_empty() && r.failures.is_empty() {
-        out.push_str("nothing: every request answered, no errors, no gaps\n");
+    if bad.is_empty() && failures.is_empty() {
+        let _ = writeln!(out, "{clean}");
     }
     for (what, p) in bad {
         let _ = writeln!(
