@@ -33,7 +33,7 @@ impl QuicBook {
 
 impl MdLink for QuicBook {
     fn place(&mut self, k: usize, level: usize) -> Result<()> {
-        self.trader.send(&Message::NewOrder(NewOrder {
+        self.trader.queue(&Message::NewOrder(NewOrder {
             client_id: self.base + k as u64,
             instrument: INSTRUMENT,
             side: Side::Buy,
@@ -41,14 +41,16 @@ impl MdLink for QuicBook {
             // Ticks of 0.5 are the levels' half units.
             price: super::md::halves_of(level) as i64,
             qty: 1,
-        }))
+        }));
+        self.trader.flush()
     }
 
     fn cancel(&mut self, k: usize) -> Result<()> {
-        self.trader.send(&Message::Cancel(Cancel {
+        self.trader.queue(&Message::Cancel(Cancel {
             client_id: self.base + k as u64,
             instrument: INSTRUMENT,
-        }))
+        }));
+        self.trader.flush()
     }
 
     fn poll(&mut self, on: &mut dyn FnMut(MdEvent<'_>)) -> Result<()> {

@@ -71,12 +71,16 @@ impl QuicConn {
         Ok(QuicConn { runtime, client })
     }
 
-    /// Hands `message` to quinn (the moment the caller's timestamp stands for), then lets the
-    /// connection task send the packet.
-    pub fn send(&mut self, message: &Message) -> Result<()> {
+    /// Buffers `message`; [`QuicConn::flush`] hands it to quinn with the others buffered.
+    pub fn queue(&mut self, message: &Message) {
+        self.client.send(message);
+    }
+
+    /// Hands the buffered messages to quinn in one write (the moment the caller's timestamp
+    /// stands for), then lets the connection task send the packets.
+    pub fn flush(&mut self) -> Result<()> {
         let QuicConn { runtime, client } = self;
         runtime.block_on(async {
-            client.send(message);
             client
                 .flush()
                 .await
