@@ -412,3 +412,31 @@ async fn a_tripped_protection_is_reported_and_freezes_quoting() {
     .await;
     assert_eq!(rejected(&mut mm, 2).await, RejectCode::MM_PROTECTION);
 }
+
+#[tokio::test]
+async fn a_quote_with_one_side_refused_is_acked_without_a_reject() {
+    let server = TestServer::start();
+    let mut mm = server.logged_on(1).await;
+    // The bid needs far more USD than the account holds: that side alone is refused.
+    send(
+        &mut mm,
+        Message::Quote(Quote {
+            quote_id: 5,
+            instrument: 0,
+            bid_price: 9_900,
+            bid_qty: 100_000_000_000_000,
+            ask_price: 10_100,
+            ask_qty: 2_000,
+        }),
+    )
+    .await;
+    let Message::QuoteAck(ack) = expect(&mut mm, |m| {
+        matches!(m, Message::QuoteAck(_) | Message::Reject(_))
+    })
+    .await
+    else {
+        panic!("a quote that was applied is answered QuoteAck only");
+    };
+    assert_eq!((ack.quote_id, ack.bid_order_id), (5, 0));
+    assert!(ack.ask_order_id > 0);
+}

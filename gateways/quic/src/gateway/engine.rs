@@ -116,7 +116,12 @@ impl Gateway {
             self.out.push(Outgoing::Market(Bytes::from(buf)));
         }
         let mut cancelled = 0u32;
-        let mut rejected = false;
+        // A quote that was applied is answered by its QuoteAck alone (a side refused on its own
+        // shows as absent there): only a whole-quote refusal is a Reject.
+        let quoted = batch
+            .iter()
+            .any(|o| matches!(o.output, Output::Event(Event::Quoted { .. })));
+        let mut rejected = quoted;
         for item in &batch {
             let Output::Event(ev) = item.output else {
                 continue;
