@@ -5,6 +5,9 @@ use super::params::Target;
 use std::collections::BTreeMap;
 use tradestream_quic::{MdAction, MdDelta, Side, Snapshot};
 
+/// The most deltas kept while waiting for a snapshot (the oldest are dropped first).
+const MAX_BUFFERED: usize = 4_096;
+
 /// What applying a delta did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Applied {
@@ -23,6 +26,9 @@ pub struct LocalBook {
     asks: BTreeMap<i64, i64>,
     /// The `md_seq` the book reflects; `None` before the first snapshot or after a gap.
     seq: Option<u64>,
+    /// Deltas received while unsynced, by `md_seq`: those after the next snapshot's are
+    /// applied on top of it (datagrams may overtake the snapshot on the stream).
+    buffered: BTreeMap<u64, MdDelta>,
 }
 
 impl LocalBook {
@@ -31,7 +37,7 @@ impl LocalBook {
         self.seq.is_some()
     }
 
-    /// Replaces the book with a snapshot.
+    /// Replaces the book with a snapshot, then applies the buffered deltas that follow it.
     pub fn reset(&mut self, snapshot: &Snapshot) {
         self.bids.clear();
         self.asks.clear();
@@ -39,11 +45,17 @@ impl LocalBook {
             self.side_mut(level.side).insert(level.price, level.qty);
         }
         self.seq = Some(snapshot.md_seq);
+        let buffered = std::mem::take(&mut self.buffered);
+        for delta in buffered.into_values() {
+            self.apply(&delta);
+        }
     }
 
-    /// Applies a delta in sequence; a missing sequence number unsyncs the book.
+    /// Applies a delta in sequence; a missing sequence number unsyncs the book. While
+    /// unsynced, deltas are kept for the next snapshot.
     pub fn apply(&mut self, delta: &MdDelta) -> Applied {
         let Some(seq) = self.seq else {
+            self.buffer(delta);
             return Applied::Gap;
         };
         if delta.md_seq <= seq {
@@ -51,6 +63,7 @@ impl LocalBook {
         }
         if delta.md_seq != seq + 1 {
             self.seq = None;
+            self.buffer(delta);
             return Applied::Gap;
         }
         for e in &delta.entries {
@@ -109,6 +122,13 @@ impl LocalBook {
         match (bid, ask) {
             (Some(b), Some(a)) => Some(b + (a - b) / 2),
             _ => None,
+        }
+    }
+
+    fn buffer(&mut self, delta: &MdDelta) {
+        self.buffered.insert(delta.md_seq, delta.clone());
+        if self.buffered.len() > MAX_BUFFERED {
+            self.buffered.pop_first();
         }
     }
 
@@ -246,5 +266,27 @@ mod tests {
             Applied::Applied
         );
         assert!(book.is_synced());
+    }
+
+    #[test]
+    fn deltas_that_overtake_the_snapshot_are_applied_on_top_of_it() {
+        let mut book = LocalBook::default();
+        book.reset(&snapshot(3));
+        assert_eq!(
+            book.apply(&delta(5, MdAction::New, Side::Buy, 100, 1)),
+            Applied::Gap
+        );
+        // The snapshot asked for is taken at 5; delta 6 arrives before it.
+        book.apply(&delta(6, MdAction::New, Side::Buy, 101, 1));
+        let mut snap = snapshot(5);
+        snap.levels[0].price = 100;
+        book.reset(&snap);
+        assert!(book.is_synced());
+        assert_eq!(book.best(), (Some(101), Some(103)), "delta 6 applied");
+        assert_eq!(
+            book.apply(&delta(7, MdAction::Delete, Side::Buy, 101, 0)),
+            Applied::Applied
+        );
+        assert_eq!(book.best(), (Some(100), Some(103)));
     }
 }
