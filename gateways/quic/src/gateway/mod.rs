@@ -226,12 +226,17 @@ impl Gateway {
     }
 
     /// Submits `request` for `session`, remembering `pending` until its outcome arrives.
+    /// Busy while cancel-on-disconnect commands wait: a request must not overtake them (a
+    /// reconnected account's new orders would be cancelled by its old session's `Disconnect`).
     fn submit(
         &mut self,
         session: SessionId,
         request: Request,
         pending: Pending,
     ) -> Result<(), SubmitError> {
+        if !self.deferred.is_empty() {
+            return Err(SubmitError::Busy);
+        }
         let tag = self.next_tag;
         self.next_tag += 1;
         self.port.submit(session, tag, request)?;

@@ -105,6 +105,33 @@ pub struct TestServer {
     _dir: tempfile::TempDir,
 }
 
+/// The journaled engine of the tests (in `dir`) with its [`setup`] applied, and its catalog.
+pub fn engine(dir: &tempfile::TempDir) -> (DurableEngine, Catalog) {
+    let config = DurableConfig {
+        engine: EngineConfig::default(),
+        journal: JournalConfig::new(""),
+        fsync: FsyncPolicy::Never,
+        snapshot_every: 0,
+        keep_snapshots: 2,
+        prefault: false,
+    };
+    let mut engine = DurableEngine::open(FsStorage::new(dir.path().join("journal")), config)
+        .unwrap()
+        .0;
+    let mut events = Vec::new();
+    for cmd in setup() {
+        events.clear();
+        engine.apply(&cmd, Timestamp(1), &mut events).unwrap();
+    }
+    let mut catalog = Catalog::default();
+    let mut i = 0;
+    while let Some(inst) = engine.engine().instrument(InstrumentId(i)) {
+        catalog.add(InstrumentId(i), inst.spec, inst.halted);
+        i += 1;
+    }
+    (engine, catalog)
+}
+
 impl TestServer {
     /// Starts with default options.
     pub fn start() -> TestServer {
@@ -114,28 +141,7 @@ impl TestServer {
     /// Starts with `options`.
     pub fn start_with(options: Options) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
-        let config = DurableConfig {
-            engine: EngineConfig::default(),
-            journal: JournalConfig::new(""),
-            fsync: FsyncPolicy::Never,
-            snapshot_every: 0,
-            keep_snapshots: 2,
-            prefault: false,
-        };
-        let mut engine = DurableEngine::open(FsStorage::new(dir.path().join("journal")), config)
-            .unwrap()
-            .0;
-        let mut events = Vec::new();
-        for cmd in setup() {
-            events.clear();
-            engine.apply(&cmd, Timestamp(1), &mut events).unwrap();
-        }
-        let mut catalog = Catalog::default();
-        let mut i = 0;
-        while let Some(inst) = engine.engine().instrument(InstrumentId(i)) {
-            catalog.add(InstrumentId(i), inst.spec, inst.halted);
-            i += 1;
-        }
+        let (engine, catalog) = engine(&dir);
         let runtime_config = RuntimeConfig {
             idle: Idle::SpinPark {
                 spin: Duration::from_micros(20),
