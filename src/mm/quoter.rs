@@ -156,7 +156,7 @@ impl Quoter {
         } else {
             self.remember(ack.ask_order_id, false);
         }
-        self.previous = self.live.1;
+        self.retire_live();
         self.live = (id, live);
     }
 
@@ -202,7 +202,17 @@ impl Quoter {
     /// when the cancel names it.
     pub fn on_cancel_ack(&mut self, ack: &CancelAck) {
         if ack.client_id == self.live.0 {
+            self.retire_live();
             self.live.1 = Target::default();
+        }
+    }
+
+    /// The resting quote becomes the previous one, which may still show in the book (its
+    /// market data can arrive after its cancels and the next QuoteAck). A quote already gone
+    /// (its cancels arrive first when it is replaced) leaves the previous one as it was.
+    fn retire_live(&mut self) {
+        if self.live.1 != Target::default() {
+            self.previous = self.live.1;
         }
     }
 
@@ -395,5 +405,28 @@ mod tests {
         });
         assert_eq!(q.live(), Target::default());
         assert_eq!(q.poll(Some(1_000), 1, &mut ids).unwrap().quote_id, 101);
+    }
+
+    #[test]
+    fn a_replaced_quote_stays_excluded_from_the_mid() {
+        let mut q = quoter();
+        let mut ids = 100;
+        q.poll(Some(1_000), 0, &mut ids).unwrap();
+        q.on_quote_ack(&ack(100, 7, 8));
+        let first = q.live();
+        q.poll(Some(1_010), 1, &mut ids).unwrap();
+        // The replacement's answers: the cancels of both sides of 100, then its ack.
+        for _ in 0..2 {
+            q.on_cancel_ack(&CancelAck {
+                client_id: 100,
+                leaves: 10,
+                seq: 5,
+            });
+        }
+        q.on_quote_ack(&ack(101, 9, 10));
+        assert!(
+            q.own().contains(&first),
+            "the market data may still show quote 100"
+        );
     }
 }
