@@ -170,9 +170,12 @@ impl Gateway {
         let sessions = self.by_account.entry(account).or_default();
         sessions.push(session);
         if sessions.len() == 1 {
-            // Learn the account's open orders (entered before, or by other gateways); best
-            // effort: a busy engine only leaves older orders unreported.
-            let _ = self.submit(session, Request::AccountSnapshot(account), Pending::Sync);
+            // Learn the account's open orders (entered before, or by other gateways); a busy
+            // engine takes the snapshot later (any account snapshot is learnt from).
+            let req = Request::AccountSnapshot(account);
+            if self.submit(session, req, Pending::Sync).is_err() {
+                self.deferred.push_back(req);
+            }
         }
         Ok(LogonAck {
             session: u64::from(session),
@@ -209,10 +212,11 @@ impl Gateway {
         std::mem::swap(&mut self.out, into);
     }
 
-    /// Retries the cancel-on-disconnect commands that found the engine busy.
+    /// Retries the cancel-on-disconnect commands and logon snapshots that found the engine
+    /// busy (dropped once the engine stopped taking requests).
     pub fn retry_deferred(&mut self) {
         while let Some(req) = self.deferred.front().copied() {
-            if self.port.submit(0, 0, req).is_err() {
+            if self.port.submit(0, 0, req) == Err(SubmitError::Busy) {
                 break;
             }
             self.deferred.pop_front();
@@ -226,8 +230,8 @@ impl Gateway {
     }
 
     /// Submits `request` for `session`, remembering `pending` until its outcome arrives.
-    /// Busy while cancel-on-disconnect commands wait: a request must not overtake them (a
-    /// reconnected account's new orders would be cancelled by its old session's `Disconnect`).
+    /// Busy while deferred requests wait: a request must not overtake them (a reconnected
+    /// account's new orders would be cancelled by its old session's `Disconnect`).
     fn submit(
         &mut self,
         session: SessionId,
