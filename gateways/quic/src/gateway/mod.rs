@@ -36,7 +36,8 @@ use tradestream_model::{AccountId, Command};
 use tradestream_runtime::{GatewayPort, Out, Request, SubmitError};
 use tradestream_ws::catalog::Catalog;
 
-/// A connection's session number, unique for the gateway's lifetime.
+/// A connection's session number, never that of another live session (numbers wrap after
+/// 2^32 logons).
 pub type SessionId = u32;
 
 /// Gateway settings.
@@ -164,8 +165,7 @@ impl Gateway {
         now: u64,
     ) -> Result<LogonAck, RejectCode> {
         let account = AccountId(self.auth.check(logon, peer_cn, now)?);
-        let session = self.next_session;
-        self.next_session += 1;
+        let session = self.new_session();
         self.sessions.insert(session, account);
         let sessions = self.by_account.entry(account).or_default();
         sessions.push(session);
@@ -229,6 +229,18 @@ impl Gateway {
         self.port.finished()
     }
 
+    /// A session number no live session has (the numbers wrap after 2^32 logons; 0 is not
+    /// used).
+    fn new_session(&mut self) -> SessionId {
+        loop {
+            let session = self.next_session;
+            self.next_session = session.checked_add(1).unwrap_or(1);
+            if !self.sessions.contains_key(&session) {
+                return session;
+            }
+        }
+    }
+
     /// Submits `request` for `session`, remembering `pending` until its outcome arrives.
     /// Busy while deferred requests wait: a request must not overtake them (a reconnected
     /// account's new orders would be cancelled by its old session's `Disconnect`).
@@ -260,5 +272,65 @@ impl Gateway {
     /// Whether `account` has a session here.
     fn has_sessions(&self, account: AccountId) -> bool {
         self.by_account.contains_key(&account)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use tradestream_durable::{DurableConfig, DurableEngine};
+    use tradestream_engine::EngineConfig;
+    use tradestream_journal::{FsStorage, FsyncPolicy, JournalConfig};
+    use tradestream_runtime::{spawn, RuntimeConfig, Wake};
+
+    struct NoWake;
+
+    impl Wake for NoWake {
+        fn wake(&self) {}
+    }
+
+    #[test]
+    fn session_numbers_wrap_without_reusing_a_live_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = DurableConfig {
+            engine: EngineConfig::default(),
+            journal: JournalConfig::new(""),
+            fsync: FsyncPolicy::Never,
+            snapshot_every: 0,
+            keep_snapshots: 2,
+            prefault: false,
+        };
+        let engine = DurableEngine::open(FsStorage::new(dir.path().join("journal")), config)
+            .unwrap()
+            .0;
+        let wakers: Vec<Arc<dyn Wake>> = vec![Arc::new(NoWake)];
+        let (runtime, ports) = spawn(engine, RuntimeConfig::default(), wakers).unwrap();
+        let port = ports.into_iter().next().unwrap();
+        let auth = Authenticator::new(Vec::new(), vec![("mm".into(), 1)], 5_000);
+        let mut gw = Gateway::new(
+            port,
+            auth,
+            Catalog::default(),
+            Vec::new(),
+            GatewayConfig::default(),
+        );
+        let logon = Logon {
+            account: 1,
+            key_id: [0; 16],
+            timestamp: 0,
+            nonce: 0,
+            signature: [0; 64],
+        };
+        let session = |gw: &mut Gateway| gw.logon(&logon, Some("mm"), 0).unwrap().session;
+        assert_eq!((session(&mut gw), session(&mut gw)), (1, 2));
+        gw.next_session = 1;
+        assert_eq!(session(&mut gw), 3, "1 and 2 are live");
+        gw.next_session = SessionId::MAX;
+        assert_eq!(session(&mut gw), u64::from(SessionId::MAX));
+        assert_eq!(session(&mut gw), 4, "wrapped past 0 and the live ones");
+        runtime.stop_accepting();
+        drop(gw);
+        let _ = runtime.stop(false);
     }
 }
