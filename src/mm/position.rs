@@ -58,12 +58,17 @@ impl Units {
 
     /// `ticks x lots` as an amount of the quote asset (saturating beyond Decimal's range).
     pub fn amount(&self, tick_lots: i128) -> Decimal {
-        let units = Decimal::try_from_i128_with_scale(tick_lots, 0).unwrap_or(if tick_lots < 0 {
+        let limit = if tick_lots < 0 {
             Decimal::MIN
         } else {
             Decimal::MAX
-        });
-        (units * self.tick * self.lot).normalize()
+        };
+        Decimal::try_from_i128_with_scale(tick_lots, 0)
+            .ok()
+            .and_then(|units| units.checked_mul(self.tick))
+            .and_then(|d| d.checked_mul(self.lot))
+            .unwrap_or(limit)
+            .normalize()
     }
 }
 
@@ -89,5 +94,17 @@ mod tests {
         assert_eq!(units.amount(p.pnl(102)).to_string(), "0.05");
         assert_eq!(units.price(201).to_string(), "100.5");
         assert_eq!(units.qty(-3).to_string(), "-0.03");
+    }
+
+    #[test]
+    fn amounts_beyond_the_decimal_range_saturate() {
+        let units = Units {
+            tick: Decimal::from(10),
+            lot: Decimal::from_str("0.5").unwrap(),
+        };
+        let huge = 10_i128.pow(28);
+        assert_eq!(units.amount(huge), Decimal::MAX);
+        assert_eq!(units.amount(-huge), Decimal::MIN);
+        assert_eq!(units.amount(i128::MAX), Decimal::MAX);
     }
 }
