@@ -26,6 +26,8 @@ pub struct LocalBook {
     asks: BTreeMap<i64, i64>,
     /// The `md_seq` the book reflects; `None` before the first snapshot or after a gap.
     seq: Option<u64>,
+    /// A snapshot was applied at least once.
+    synced_once: bool,
     /// Deltas received while unsynced, by `md_seq`: those after the next snapshot's are
     /// applied on top of it (datagrams may overtake the snapshot on the stream).
     buffered: BTreeMap<u64, MdDelta>,
@@ -37,8 +39,15 @@ impl LocalBook {
         self.seq.is_some()
     }
 
+    /// True when a gap unsynced a book that was synced: its levels are stale until the next
+    /// snapshot.
+    pub fn is_stale(&self) -> bool {
+        self.synced_once && self.seq.is_none()
+    }
+
     /// Replaces the book with a snapshot, then applies the buffered deltas that follow it.
     pub fn reset(&mut self, snapshot: &Snapshot) {
+        self.synced_once = true;
         self.bids.clear();
         self.asks.clear();
         for level in &snapshot.levels {
@@ -250,12 +259,15 @@ mod tests {
     #[test]
     fn a_missing_delta_unsyncs_until_the_next_snapshot() {
         let mut book = LocalBook::default();
+        assert!(!book.is_stale(), "never synced is not stale");
         book.reset(&snapshot(3));
+        assert!(!book.is_stale());
         assert_eq!(
             book.apply(&delta(5, MdAction::New, Side::Buy, 100, 1)),
             Applied::Gap
         );
         assert!(!book.is_synced());
+        assert!(book.is_stale(), "a gap after a snapshot leaves it stale");
         assert_eq!(
             book.apply(&delta(6, MdAction::New, Side::Buy, 100, 1)),
             Applied::Gap

@@ -46,10 +46,12 @@ impl Slot {
         }
     }
 
-    /// The reference price now, in ticks.
+    /// The reference price now, in ticks; `None` (hold the quote) while a gap left the book
+    /// stale, since its mid may be wrong until the new snapshot.
     pub fn reference(&self) -> Option<i64> {
         match self.quoter.params().reference {
             Reference::Price(p) => Some(p),
+            Reference::Mid { .. } if self.book.is_stale() => None,
             Reference::Mid { fallback } => self.book.mid_excluding(&self.quoter.own()).or(fallback),
         }
     }
