@@ -40,18 +40,17 @@ fn order(client_id: u64, price: i64) -> Message {
 /// Polls until the engine has had nothing to release for 200 ms; returns what was sent.
 fn drain(gw: &mut Gateway) -> Vec<Outgoing> {
     let mut all = Vec::new();
-    let mut out = Vec::new();
     let mut quiet = Instant::now();
     while quiet.elapsed() < Duration::from_millis(200) {
         gw.retry_deferred();
         if gw.poll(256) {
             quiet = Instant::now();
         }
-        gw.take_outputs(&mut out);
-        if !out.is_empty() {
+        let before = all.len();
+        all.extend(gw.drain_outputs());
+        if all.len() > before {
             quiet = Instant::now();
         }
-        all.append(&mut out);
         std::thread::sleep(Duration::from_millis(1));
     }
     all
@@ -86,7 +85,8 @@ fn make_busy(gw: &mut Gateway, session: u32) {
     let mut out = Vec::new();
     for id in 1..1_000 {
         gw.on_message(session, &order(id, 9_000), 0).unwrap();
-        gw.take_outputs(&mut out);
+        out.clear();
+        out.extend(gw.drain_outputs());
         let refused = |o: &Outgoing| matches!(o, Outgoing::Send(_, Message::Reject(r)) if r.reason == RejectCode::BUSY);
         if out.iter().any(refused) {
             return;

@@ -104,17 +104,18 @@ impl Gateway {
 
     fn applied(&mut self, seq: u64, ts: Timestamp, pending: Option<Pending>) {
         let batch = std::mem::take(&mut self.batch);
-        let mut deltas = Vec::new();
+        let mut deltas = std::mem::take(&mut self.deltas);
         let events = batch.iter().filter_map(|o| match &o.output {
             Output::Event(ev) => Some(ev),
             _ => None,
         });
         self.md.command(events, ts, &mut deltas);
-        for d in deltas {
+        for d in deltas.drain(..) {
             let mut buf = Vec::with_capacity(d.entries.len() * 24 + 22);
             encode(&Message::MdDelta(d), &mut buf);
             self.out.push(Outgoing::Market(Bytes::from(buf)));
         }
+        self.deltas = deltas;
         let mut cancelled = 0u32;
         // A quote that was applied is answered by its QuoteAck alone (a side refused on its own
         // shows as absent there): only a whole-quote refusal is a Reject.

@@ -7,6 +7,7 @@
 //! The two never collide. Ids of the account entered by other gateways that do not have one of
 //! these forms are not reported over QUIC.
 
+use std::io::Write;
 use tradestream_model::ClientOrderId;
 
 /// What a QUIC session calls an engine order.
@@ -28,23 +29,30 @@ impl Ours {
     }
 }
 
-fn id(s: &str) -> ClientOrderId {
+/// The engine id `<prefix><n><suffix>`, formatted on the stack (this is per order).
+fn numbered(prefix: &str, n: u64, suffix: &str) -> ClientOrderId {
+    // "q" + 20 digits + "b": at most 22 ASCII characters.
+    let mut buf = [0u8; 22];
+    let mut w = &mut buf[..];
+    write!(w, "{prefix}{n}{suffix}").expect("at most 22 characters");
+    let len = 22 - w.len();
+    let s = std::str::from_utf8(&buf[..len]).expect("ASCII");
     ClientOrderId::new(s).expect("at most 22 ASCII characters fit a client order id")
 }
 
 /// The engine id of order `client_id`.
 #[must_use]
 pub fn order(client_id: u64) -> ClientOrderId {
-    id(&client_id.to_string())
+    numbered("", client_id, "")
 }
 
 /// The engine ids of quote `quote_id`: the quote, its bid, its ask.
 #[must_use]
 pub fn quote(quote_id: u64) -> [ClientOrderId; 3] {
     [
-        id(&format!("q{quote_id}")),
-        id(&format!("q{quote_id}b")),
-        id(&format!("q{quote_id}a")),
+        numbered("q", quote_id, ""),
+        numbered("q", quote_id, "b"),
+        numbered("q", quote_id, "a"),
     ]
 }
 
@@ -76,6 +84,10 @@ pub fn parse(id: &ClientOrderId) -> Option<Ours> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn id(s: &str) -> ClientOrderId {
+        ClientOrderId::new(s).unwrap()
+    }
 
     #[test]
     fn ids_round_trip_and_foreign_ids_are_not_ours() {

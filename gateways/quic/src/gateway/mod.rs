@@ -4,7 +4,7 @@
 //! The transport calls [`Gateway::logon`] with a connection's first frame,
 //! [`Gateway::on_message`] with every later one and [`Gateway::disconnect`] when it closes;
 //! [`Gateway::poll`] turns the engine's released items into messages. What the gateway sends
-//! is collected as [`Outgoing`] items ([`Gateway::take_outputs`]).
+//! is collected as [`Outgoing`] items ([`Gateway::drain_outputs`]).
 //!
 //! - [`entry`]: client messages into engine requests (or immediate answers);
 //! - [`engine`]: the engine's items into acks, rejects, fills and market data;
@@ -23,6 +23,7 @@ pub mod orders;
 use crate::auth::Authenticator;
 use crate::md::MarketData;
 use crate::messages::client::Logon;
+use crate::messages::market::MdDelta;
 use crate::messages::server::LogonAck;
 use crate::messages::Message;
 use crate::types::RejectCode;
@@ -113,6 +114,7 @@ pub struct Gateway {
     next_session: SessionId,
     deferred: VecDeque<Request>,
     batch: Vec<Out>,
+    deltas: Vec<MdDelta>,
     out: Vec<Outgoing>,
 }
 
@@ -150,6 +152,7 @@ impl Gateway {
             next_session: 1,
             deferred: VecDeque::new(),
             batch: Vec::with_capacity(256),
+            deltas: Vec::new(),
             out: Vec::new(),
         }
     }
@@ -206,10 +209,9 @@ impl Gateway {
         }
     }
 
-    /// Moves what the gateway has to send into `into` (emptied first).
-    pub fn take_outputs(&mut self, into: &mut Vec<Outgoing>) {
-        into.clear();
-        std::mem::swap(&mut self.out, into);
+    /// Hands over what the gateway has to send (its buffer is kept for the next items).
+    pub fn drain_outputs(&mut self) -> std::vec::Drain<'_, Outgoing> {
+        self.out.drain(..)
     }
 
     /// Retries the cancel-on-disconnect commands and logon snapshots that found the engine

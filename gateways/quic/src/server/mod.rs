@@ -183,13 +183,9 @@ async fn pump(core: Core, links: Links, wakeup: Arc<Wakeup>, shutdown: Arc<Shutd
 /// Hands the gateway's output to the connections: stream messages to their writers,
 /// datagrams to quinn (dropped when a connection cannot take them).
 fn dispatch(core: &Core, links: &Links) {
-    let mut out = Vec::new();
-    core.borrow_mut().take_outputs(&mut out);
-    if out.is_empty() {
-        return;
-    }
+    let mut core = core.borrow_mut();
     let links = links.borrow();
-    for o in out {
+    for o in core.drain_outputs() {
         match o {
             Outgoing::Send(session, msg) => {
                 if let Some(l) = links.get(&session) {
