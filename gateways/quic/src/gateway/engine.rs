@@ -12,7 +12,7 @@ use crate::messages::server::{
 use crate::messages::Message;
 use crate::types::RejectCode;
 use bytes::Bytes;
-use tradestream_model::{AccountId, ClientOrderId, Event, Qty, RejectReason, Timestamp};
+use tradestream_model::{AccountId, ClientOrderId, Event, RejectReason, Timestamp};
 use tradestream_runtime::{DoneKind, Output};
 
 /// The wire reject code of an engine reject reason.
@@ -240,7 +240,17 @@ impl Gateway {
                     (maker_account, maker_id, false),
                     (taker_account, taker_id, true),
                 ] {
-                    self.fill(account, id, aggressor, price.0, qty, seq, ts);
+                    let fill = Fill {
+                        client_id: 0,
+                        order_id: 0,
+                        price: price.0,
+                        qty: qty.0,
+                        leaves: 0,
+                        seq,
+                        ts: ns(ts),
+                        aggressor,
+                    };
+                    self.fill(account, id, fill);
                 }
             }
             Event::Cancelled {
@@ -310,18 +320,9 @@ impl Gateway {
         }
     }
 
-    /// The Fill of one side of a trade, for the sessions of its account.
-    #[allow(clippy::too_many_arguments)]
-    fn fill(
-        &mut self,
-        account: AccountId,
-        id: ClientOrderId,
-        aggressor: bool,
-        price: i64,
-        qty: Qty,
-        seq: u64,
-        ts: Timestamp,
-    ) {
+    /// The Fill of one side of a trade (`fill` without its ids and leaves), for the sessions
+    /// of its account.
+    fn fill(&mut self, account: AccountId, id: ClientOrderId, fill: Fill) {
         if !self.has_sessions(account) {
             return;
         }
@@ -330,7 +331,7 @@ impl Gateway {
         };
         let (order_id, leaves) = match self.orders.get_mut(account, id) {
             Some(o) => {
-                o.leaves -= qty.0;
+                o.leaves -= fill.qty;
                 (o.order_id, o.leaves)
             }
             None => (0, 0),
@@ -338,12 +339,8 @@ impl Gateway {
         let fill = Fill {
             client_id: ours.wire(),
             order_id,
-            price,
-            qty: qty.0,
             leaves,
-            seq,
-            ts: ns(ts),
-            aggressor,
+            ..fill
         };
         self.send_to_account(account, Message::Fill(fill));
     }

@@ -26,21 +26,27 @@ enum ReadEnd {
     Garbage,
 }
 
-/// Reads until `reader` yields a message.
-async fn next_message(
-    recv: &mut quinn::RecvStream,
-    reader: &mut FrameReader,
-    buf: &mut [u8],
-) -> Result<Message, ReadEnd> {
-    loop {
-        match reader.next_message() {
-            Ok(Some(msg)) => return Ok(msg),
-            Ok(None) => {}
-            Err(_) => return Err(ReadEnd::Garbage),
-        }
-        match recv.read(buf).await {
-            Ok(Some(n)) => reader.push(&buf[..n]),
-            Ok(None) | Err(_) => return Err(ReadEnd::Closed),
+/// A connection's order-entry stream and what reads it.
+struct OrderStream {
+    send: quinn::SendStream,
+    recv: quinn::RecvStream,
+    reader: FrameReader,
+    buf: Vec<u8>,
+}
+
+impl OrderStream {
+    /// Reads until the reader yields a message.
+    async fn next_message(&mut self) -> Result<Message, ReadEnd> {
+        loop {
+            match self.reader.next_message() {
+                Ok(Some(msg)) => return Ok(msg),
+                Ok(None) => {}
+                Err(_) => return Err(ReadEnd::Garbage),
+            }
+            match self.recv.read(&mut self.buf).await {
+                Ok(Some(n)) => self.reader.push(&self.buf[..n]),
+                Ok(None) | Err(_) => return Err(ReadEnd::Closed),
+            }
         }
     }
 }
@@ -67,28 +73,33 @@ pub(super) async fn serve(incoming: quinn::Incoming, core: Core, links: Links) {
         return;
     };
     let peer_cn = peer_common_name(&conn);
-    let Ok(Ok((mut send, mut recv))) = tokio::time::timeout(LOGON_TIMEOUT, conn.accept_bi()).await
-    else {
+    let Ok(Ok((send, recv))) = tokio::time::timeout(LOGON_TIMEOUT, conn.accept_bi()).await else {
         conn.close(CLOSE_LOGON_TIMEOUT.into(), b"no order-entry stream");
         return;
     };
-    let mut reader = FrameReader::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    let first = tokio::time::timeout(
-        LOGON_TIMEOUT,
-        next_message(&mut recv, &mut reader, &mut buf),
-    )
-    .await;
+    let mut stream = OrderStream {
+        send,
+        recv,
+        reader: FrameReader::new(),
+        buf: vec![0u8; 64 * 1024],
+    };
+    let first = tokio::time::timeout(LOGON_TIMEOUT, stream.next_message()).await;
     let logon = match first {
         Ok(Ok(Message::Logon(l))) => l,
         Ok(Ok(_)) => {
-            return refuse(&conn, &mut send, RejectCode::NOT_LOGGED_IN, CLOSE_PROTOCOL).await;
+            return refuse(
+                &conn,
+                &mut stream.send,
+                RejectCode::NOT_LOGGED_IN,
+                CLOSE_PROTOCOL,
+            )
+            .await;
         }
         Ok(Err(ReadEnd::Garbage)) => return conn.close(CLOSE_PROTOCOL.into(), b"bad frame"),
         Ok(Err(ReadEnd::Closed)) => return,
         Err(_) => {
             let code = CLOSE_LOGON_TIMEOUT;
-            return refuse(&conn, &mut send, RejectCode::LOGON_TIMEOUT, code).await;
+            return refuse(&conn, &mut stream.send, RejectCode::LOGON_TIMEOUT, code).await;
         }
     };
     let result = core
@@ -96,7 +107,7 @@ pub(super) async fn serve(incoming: quinn::Incoming, core: Core, links: Links) {
         .logon(&logon, peer_cn.as_deref(), now_ns());
     let ack = match result {
         Ok(ack) => ack,
-        Err(reason) => return refuse(&conn, &mut send, reason, CLOSE_LOGON_REJECTED).await,
+        Err(reason) => return refuse(&conn, &mut stream.send, reason, CLOSE_LOGON_REJECTED).await,
     };
     let session = ack.session as SessionId;
     let (tx, rx) = mpsc::channel(STREAM_BACKLOG);
@@ -108,36 +119,29 @@ pub(super) async fn serve(incoming: quinn::Incoming, core: Core, links: Links) {
             tx,
         },
     );
-    let code = run(
-        session, &core, &links, &mut send, &mut recv, reader, rx, buf,
-    )
-    .await;
+    let code = run(session, &core, &links, &mut stream, rx).await;
     links.borrow_mut().remove(&session);
     core.borrow_mut().disconnect(session);
     dispatch(&core, &links);
-    if code == CLOSE_SHUTDOWN && send.finish().is_ok() {
-        let _ = tokio::time::timeout(LINGER, send.stopped()).await;
+    if code == CLOSE_SHUTDOWN && stream.send.finish().is_ok() {
+        let _ = tokio::time::timeout(LINGER, stream.send.stopped()).await;
     }
     conn.close(code.into(), b"");
 }
 
 /// Frames in both directions; returns the close code.
-#[allow(clippy::too_many_arguments)]
 async fn run(
     session: SessionId,
     core: &Core,
     links: &Links,
-    send: &mut quinn::SendStream,
-    recv: &mut quinn::RecvStream,
-    mut reader: FrameReader,
+    stream: &mut OrderStream,
     mut rx: mpsc::Receiver<Message>,
-    mut buf: Vec<u8>,
 ) -> u32 {
     let mut out = Vec::with_capacity(4096);
     loop {
         // Messages that arrived with the Logon (or the last read) first.
         loop {
-            match reader.next_message() {
+            match stream.reader.next_message() {
                 Ok(Some(msg)) => {
                     let r = core.borrow_mut().on_message(session, &msg, now_ns());
                     dispatch(core, links);
@@ -150,8 +154,8 @@ async fn run(
             }
         }
         tokio::select! {
-            read = recv.read(&mut buf) => match read {
-                Ok(Some(n)) => reader.push(&buf[..n]),
+            read = stream.recv.read(&mut stream.buf) => match read {
+                Ok(Some(n)) => stream.reader.push(&stream.buf[..n]),
                 Ok(None) | Err(_) => return CLOSE_SHUTDOWN,
             },
             msg = rx.recv() => {
@@ -163,7 +167,7 @@ async fn run(
                 while let Ok(more) = rx.try_recv() {
                     encode(&more, &mut out);
                 }
-                if send.write_all(&out).await.is_err() {
+                if stream.send.write_all(&out).await.is_err() {
                     return CLOSE_SHUTDOWN;
                 }
             }
