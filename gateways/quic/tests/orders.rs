@@ -28,6 +28,25 @@ fn order(
     })
 }
 
+/// A quote on instrument 0 of 2_000 a side.
+fn quote(quote_id: u64, bid_price: i64, ask_price: i64) -> Quote {
+    Quote {
+        quote_id,
+        instrument: 0,
+        bid_price,
+        bid_qty: 2_000,
+        ask_price,
+        ask_qty: 2_000,
+    }
+}
+
+fn cancel(client_id: u64, instrument: u32) -> Message {
+    Message::Cancel(Cancel {
+        client_id,
+        instrument,
+    })
+}
+
 async fn send(c: &mut Client, msg: Message) {
     c.send(&msg);
     c.flush().await.unwrap();
@@ -123,14 +142,7 @@ async fn new_amend_fill_cancel_between_two_accounts() {
     );
     assert!(!f.aggressor);
 
-    send(
-        &mut a,
-        Message::Cancel(Cancel {
-            client_id: 1,
-            instrument: 0,
-        }),
-    )
-    .await;
+    send(&mut a, cancel(1, 0)).await;
     let Message::CancelAck(CancelAck {
         client_id, leaves, ..
     }) = expect(&mut a, |m| matches!(m, Message::CancelAck(_))).await
@@ -139,14 +151,7 @@ async fn new_amend_fill_cancel_between_two_accounts() {
     };
     assert_eq!((client_id, leaves), (1, 1_000));
 
-    send(
-        &mut a,
-        Message::Cancel(Cancel {
-            client_id: 1,
-            instrument: 0,
-        }),
-    )
-    .await;
+    send(&mut a, cancel(1, 0)).await;
     assert_eq!(rejected(&mut a, 1).await, RejectCode::UNKNOWN_ORDER);
 }
 
@@ -244,17 +249,7 @@ async fn quotes_are_acked_filled_replaced_and_checked() {
     let server = TestServer::start();
     let mut mm = server.logged_on(1).await;
     let mut taker = server.logged_on(2).await;
-    let quote = |quote_id, bid_price, ask_price| {
-        Message::Quote(Quote {
-            quote_id,
-            instrument: 0,
-            bid_price,
-            bid_qty: 2_000,
-            ask_price,
-            ask_qty: 2_000,
-        })
-    };
-    send(&mut mm, quote(7, 9_900, 10_100)).await;
+    send(&mut mm, Message::Quote(quote(7, 9_900, 10_100))).await;
     let Message::QuoteAck(ack) = expect(&mut mm, |m| matches!(m, Message::QuoteAck(_))).await
     else {
         unreachable!()
@@ -276,7 +271,7 @@ async fn quotes_are_acked_filled_replaced_and_checked() {
     );
 
     // A new quote replaces the old one: both sides of 7 are cancelled, then 8 is acked.
-    send(&mut mm, quote(8, 9_800, 10_200)).await;
+    send(&mut mm, Message::Quote(quote(8, 9_800, 10_200))).await;
     let mut cancelled = 0;
     loop {
         match next(&mut mm).await {
@@ -293,7 +288,7 @@ async fn quotes_are_acked_filled_replaced_and_checked() {
     }
     assert_eq!(cancelled, 2);
 
-    send(&mut mm, quote(9, 10_300, 10_200)).await;
+    send(&mut mm, Message::Quote(quote(9, 10_300, 10_200))).await;
     assert_eq!(rejected(&mut mm, 9).await, RejectCode::CROSSED_QUOTE);
 }
 
@@ -373,18 +368,7 @@ async fn a_tripped_protection_is_reported_and_freezes_quoting() {
     });
     let mut mm = server.logged_on(1).await;
     let mut taker = server.logged_on(2).await;
-    send(
-        &mut mm,
-        Message::Quote(Quote {
-            quote_id: 1,
-            instrument: 0,
-            bid_price: 9_900,
-            bid_qty: 2_000,
-            ask_price: 10_100,
-            ask_qty: 2_000,
-        }),
-    )
-    .await;
+    send(&mut mm, Message::Quote(quote(1, 9_900, 10_100))).await;
     expect(&mut mm, |m| matches!(m, Message::QuoteAck(_))).await;
     send(
         &mut taker,
@@ -398,18 +382,7 @@ async fn a_tripped_protection_is_reported_and_freezes_quoting() {
     };
     assert_eq!((p.instrument, p.filled, p.delta), (0, 1_500, -1_500));
     assert!(p.frozen_until > 0);
-    send(
-        &mut mm,
-        Message::Quote(Quote {
-            quote_id: 2,
-            instrument: 0,
-            bid_price: 9_900,
-            bid_qty: 2_000,
-            ask_price: 10_100,
-            ask_qty: 2_000,
-        }),
-    )
-    .await;
+    send(&mut mm, Message::Quote(quote(2, 9_900, 10_100))).await;
     assert_eq!(rejected(&mut mm, 2).await, RejectCode::MM_PROTECTION);
 }
 
@@ -421,12 +394,8 @@ async fn a_quote_with_one_side_refused_is_acked_without_a_reject() {
     send(
         &mut mm,
         Message::Quote(Quote {
-            quote_id: 5,
-            instrument: 0,
-            bid_price: 9_900,
             bid_qty: 100_000_000_000_000,
-            ask_price: 10_100,
-            ask_qty: 2_000,
+            ..quote(5, 9_900, 10_100)
         }),
     )
     .await;
