@@ -95,8 +95,6 @@ pub(crate) enum Pending {
     },
     /// A mass cancel: its ack goes to `session`.
     Mass { session: SessionId, instrument: u32 },
-    /// An account snapshot learning the account's open orders.
-    Sync,
 }
 
 /// The gateway core.
@@ -175,10 +173,7 @@ impl Gateway {
         if sessions.len() == 1 {
             // Learn the account's open orders (entered before, or by other gateways); a busy
             // engine takes the snapshot later (any account snapshot is learnt from).
-            let req = Request::AccountSnapshot(account);
-            if self.submit(session, req, Pending::Sync).is_err() {
-                self.deferred.push_back(req);
-            }
+            self.submit_or_defer(session, Request::AccountSnapshot(account));
         }
         Ok(LogonAck {
             session: u64::from(session),
@@ -202,10 +197,7 @@ impl Gateway {
         self.by_account.remove(&account);
         self.orders.forget_account(account);
         if self.config.cancel_on_disconnect {
-            let req = Request::Command(Command::Disconnect { account });
-            if !self.deferred.is_empty() || self.port.submit(session, 0, req).is_err() {
-                self.deferred.push_back(req);
-            }
+            self.submit_or_defer(session, Request::Command(Command::Disconnect { account }));
         }
     }
 
@@ -260,6 +252,15 @@ impl Gateway {
         self.port.submit(session, tag, request)?;
         self.pending.insert(tag, pending);
         Ok(())
+    }
+
+    /// Submits a request whose outcome nobody waits for (a logon's account snapshot, a
+    /// cancel-on-disconnect), or defers it behind the others while the engine is busy
+    /// ([`Gateway::retry_deferred`]).
+    fn submit_or_defer(&mut self, session: SessionId, request: Request) {
+        if !self.deferred.is_empty() || self.port.submit(session, 0, request).is_err() {
+            self.deferred.push_back(request);
+        }
     }
 
     /// Queues `msg` for every session of `account`.
