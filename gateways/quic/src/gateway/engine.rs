@@ -89,15 +89,12 @@ impl Gateway {
                     }
                 }
             }
-            DoneKind::Halted => match pending {
-                Some(Pending::Order {
-                    session, client_id, ..
-                }) => self.reject(session, client_id, RejectCode::OTHER, 0),
-                Some(Pending::Mass { session, .. }) => {
-                    self.reject(session, 0, RejectCode::OTHER, 0);
+            DoneKind::Halted => {
+                if let Some(p) = pending {
+                    let (session, client_id) = p.requester();
+                    self.reject(session, client_id, RejectCode::OTHER, 0);
                 }
-                _ => {}
-            },
+            }
             DoneKind::Applied => self.applied(last.seq, last.ts, pending),
         }
     }
@@ -131,27 +128,18 @@ impl Gateway {
                 cancelled += 1;
             }
             if let Event::Rejected {
-                account,
-                id: _,
-                reason,
+                account, reason, ..
             } = ev
             {
-                if let Some(Pending::Order {
-                    session,
-                    account: a,
-                    client_id,
-                }) = pending
-                {
-                    if a == account && !rejected {
-                        rejected = true;
-                        self.reject(session, client_id, reject_code(reason), seq);
-                    }
-                }
-                if let Some(Pending::Mass { session, .. }) = pending {
-                    if !rejected {
-                        rejected = true;
-                        self.reject(session, 0, reject_code(reason), seq);
-                    }
+                // An order's reject is its own account's (not a counterparty's).
+                let requester = pending.filter(|p| match *p {
+                    Pending::Order { account: a, .. } => a == account,
+                    Pending::Mass { .. } => true,
+                });
+                if let Some(p) = requester.filter(|_| !rejected) {
+                    rejected = true;
+                    let (session, client_id) = p.requester();
+                    self.reject(session, client_id, reject_code(reason), seq);
                 }
                 continue;
             }

@@ -97,6 +97,18 @@ pub(crate) enum Pending {
     Mass { session: SessionId, instrument: u32 },
 }
 
+impl Pending {
+    /// Where a Reject of the request goes: its session and wire id (0 for a mass cancel).
+    fn requester(self) -> (SessionId, u64) {
+        match self {
+            Pending::Order {
+                session, client_id, ..
+            } => (session, client_id),
+            Pending::Mass { session, .. } => (session, 0),
+        }
+    }
+}
+
 /// The gateway core.
 pub struct Gateway {
     port: GatewayPort,
