@@ -62,55 +62,46 @@ impl MarketData {
             self.books.apply(ev);
         }
         self.books.end_command(ts, &mut self.updates);
+        // Consecutive updates of one instrument go into the same entries.
         let mut current: Option<(u32, Vec<MdEntry>)> = None;
         let updates = std::mem::take(&mut self.updates);
         for u in updates.iter() {
-            let (instrument, entries) = match u {
-                Update::Book {
-                    instrument,
-                    changes,
-                } => (
-                    instrument.0,
-                    changes
-                        .iter()
-                        .map(|c| {
-                            let key = (instrument.0, side(c.side), c.price.0);
-                            let action = if c.qty.0 == 0 {
-                                self.levels.remove(&key);
-                                MdAction::Delete
-                            } else if self.levels.insert(key) {
-                                MdAction::New
-                            } else {
-                                MdAction::Change
-                            };
-                            MdEntry {
-                                action,
-                                side: side(c.side),
-                                price: c.price.0,
-                                qty: c.qty.0,
-                            }
-                        })
-                        .collect::<Vec<_>>(),
-                ),
-                Update::Trade(t) => (
-                    t.instrument.0,
-                    vec![MdEntry {
-                        action: MdAction::Trade,
-                        side: side(t.taker_side),
-                        price: t.price.0,
-                        qty: t.qty.0,
-                    }],
-                ),
+            let instrument = match u {
+                Update::Book { instrument, .. } => instrument.0,
+                Update::Trade(t) => t.instrument.0,
                 Update::Bbo(_) => continue,
             };
-            match &mut current {
-                Some((i, v)) if *i == instrument => v.extend(entries),
-                _ => {
-                    if let Some((i, v)) = current.take() {
-                        self.flush(i, v, out);
+            if let Some((i, v)) = current.take_if(|(i, _)| *i != instrument) {
+                self.flush(i, v, out);
+            }
+            let entries = &mut current.get_or_insert_with(|| (instrument, Vec::new())).1;
+            match u {
+                Update::Book { changes, .. } => {
+                    for c in changes {
+                        let key = (instrument, side(c.side), c.price.0);
+                        let action = if c.qty.0 == 0 {
+                            self.levels.remove(&key);
+                            MdAction::Delete
+                        } else if self.levels.insert(key) {
+                            MdAction::New
+                        } else {
+                            MdAction::Change
+                        };
+                        entries.push(MdEntry {
+                            action,
+                            side: side(c.side),
+                            price: c.price.0,
+                            qty: c.qty.0,
+                        });
                     }
-                    current = Some((instrument, entries));
                 }
+                Update::Trade(t) => entries.push(MdEntry {
+                    action: MdAction::Trade,
+                    side: side(t.taker_side),
+                    price: t.price.0,
+                    qty: t.qty.0,
+                }),
+                Update::Bbo(_) => {}
             }
         }
         if let Some((i, v)) = current {
