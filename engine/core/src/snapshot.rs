@@ -23,8 +23,8 @@ use crate::{Engine, EngineConfig};
 use rustc_hash::FxHashMap;
 use tradestream_model::codec::{decode_command, encode_command, CodecError, Reader, Writer};
 use tradestream_model::{
-    AccountId, Amount, AssetId, Command, Controls, OrderId, Price, ProtectionLimits, Qty,
-    SelfTradePrevention, Side, TimeInForce, Timestamp,
+    AccountId, Amount, AssetId, Command, Controls, OrderId, Price, Qty, SelfTradePrevention, Side,
+    TimeInForce, Timestamp,
 };
 use tradestream_risk::protection::Protection;
 
@@ -190,11 +190,7 @@ impl Engine {
                 });
             }
             w.opt(p, |w, p| {
-                let l = p.limits();
-                w.u64(l.window_ms)
-                    .i64(l.max_filled)
-                    .i64(l.max_delta)
-                    .u64(l.freeze_ms);
+                w.limits(&p.limits());
                 w.opt(p.frozen_until(), |w, t| {
                     w.u64(t);
                 });
@@ -229,12 +225,7 @@ impl Engine {
                     .insert((account, inst), QuoteSides { bid, ask });
             }
             let protection = r.opt("protection", |r| {
-                let limits = ProtectionLimits {
-                    window_ms: r.u64()?,
-                    max_filled: r.i64()?,
-                    max_delta: r.i64()?,
-                    freeze_ms: r.u64()?,
-                };
+                let limits = r.limits()?;
                 let frozen_until = r.opt("frozen until", |r| r.u64())?;
                 let n = r.u32()?;
                 let mut fills = Vec::with_capacity(n as usize);

@@ -130,6 +130,26 @@ fn ev(e: &Event) -> Vec<u8> {
     v
 }
 
+/// The encoding of account 1's `Rejected` of order "a" for `reason`.
+fn rejected(reason: RejectReason) -> Vec<u8> {
+    ev(&Event::Rejected {
+        account: AccountId(1),
+        id: id("a"),
+        reason,
+    })
+}
+
+/// The encoding of account 1's `Cancelled` of order "a" (instrument 0, 2 left) for `reason`.
+fn cancelled(reason: CancelReason) -> Vec<u8> {
+    ev(&Event::Cancelled {
+        account: AccountId(1),
+        id: id("a"),
+        instrument: InstrumentId(0),
+        reason,
+        leaves_qty: Qty(2),
+    })
+}
+
 #[test]
 fn golden_new_events() {
     assert_eq!(
@@ -162,13 +182,6 @@ fn golden_new_events() {
 
 #[test]
 fn golden_reason_codes_old_and_new() {
-    let rejected = |reason| {
-        ev(&Event::Rejected {
-            account: AccountId(1),
-            id: id("a"),
-            reason,
-        })
-    };
     let head = [2, 1, 0, 0, 0, 0, 0, 0, 0, 1, b'a'];
     // The codes existing journals hold do not move; new reasons take new codes.
     for (reason, code) in [
@@ -185,15 +198,6 @@ fn golden_reason_codes_old_and_new() {
         want.push(code);
         assert_eq!(rejected(reason), want, "{reason:?}");
     }
-    let cancelled = |reason| {
-        ev(&Event::Cancelled {
-            account: AccountId(1),
-            id: id("a"),
-            instrument: InstrumentId(0),
-            reason,
-            leaves_qty: Qty(2),
-        })
-    };
     for (reason, code) in [
         (CancelReason::User, 0),
         (CancelReason::Expired, 4),
@@ -1361,27 +1365,15 @@ fn golden_quote_and_protection_events_and_codes() {
         }),
         [25, 1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0]
     );
-    let rejected = |reason| {
-        ev(&Event::Rejected {
-            account: AccountId(1),
-            id: id("a"),
-            reason,
-        })[11]
-    };
-    assert_eq!(rejected(RejectReason::MmProtection), 19);
-    assert_eq!(rejected(RejectReason::CrossedQuote), 20);
-    let cancelled = |reason| {
-        ev(&Event::Cancelled {
-            account: AccountId(1),
-            id: id("a"),
-            instrument: InstrumentId(0),
-            reason,
-            leaves_qty: Qty(2),
-        })[15]
-    };
-    assert_eq!(cancelled(CancelReason::Replaced), 10);
-    assert_eq!(cancelled(CancelReason::Protection), 11);
-    assert_eq!(cancelled(CancelReason::Liquidation), 9, "old codes stay");
+    assert_eq!(rejected(RejectReason::MmProtection)[11], 19);
+    assert_eq!(rejected(RejectReason::CrossedQuote)[11], 20);
+    assert_eq!(cancelled(CancelReason::Replaced)[15], 10);
+    assert_eq!(cancelled(CancelReason::Protection)[15], 11);
+    assert_eq!(
+        cancelled(CancelReason::Liquidation)[15],
+        9,
+        "old codes stay"
+    );
 }
 
 #[test]

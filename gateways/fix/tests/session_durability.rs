@@ -4,7 +4,7 @@
 mod support;
 
 use std::path::Path;
-use support::{logon_answer, order_echo, ts, Harness, Peer, T0, THEM, US};
+use support::{gap_fill, logon_answer, order_echo, order_resent, ts, Harness, Peer, T0, THEM, US};
 use tradestream_fix::acceptor::Output;
 use tradestream_fix::echo::Echo;
 use tradestream_fix::store::{Store, Sync};
@@ -38,21 +38,6 @@ fn first_run(dir: &Path) -> Vec<Vec<u8>> {
     assert_eq!(h.seq_nums(0), (4, 4));
     drop(h);
     written
-}
-
-fn gap_fill(seq: u64, now: i64, new_seq: u64) -> String {
-    format!(
-        "35=4|34={seq}|43=Y|49={US}|52={t}|56={THEM}|122={t}|36={new_seq}|123=Y",
-        t = ts(now)
-    )
-}
-
-fn order_resent(seq: u64, now: i64, orig: i64, cl_ord_id: &str) -> String {
-    format!(
-        "35=D|34={seq}|43=Y|49={US}|52={}|56={THEM}|122={}|11={cl_ord_id}|21=1|38=100|40=2|44=10.25|54=1|55=IBM|60=20261207-01:02:03.000",
-        ts(now),
-        ts(orig)
-    )
 }
 
 #[test]

@@ -4,27 +4,11 @@
 
 mod support;
 
-use support::{order_echo, ts, Harness, Peer, T0, THEM, US};
+use support::{gap_fill, order_echo, order_resent, ts, Harness, Peer, T0, THEM, US};
 use tradestream_fix::acceptor::ConnId;
 use tradestream_fix::codec::encode::Outgoing;
 use tradestream_fix::echo::Echo;
 use tradestream_fix::store::Store;
-
-fn gap_fill(seq: u64, now: i64, new_seq: u64) -> String {
-    format!(
-        "35=4|34={seq}|43=Y|49={US}|52={t}|56={THEM}|122={t}|36={new_seq}|123=Y",
-        t = ts(now)
-    )
-}
-
-/// The echo of an order sent again: PossDupFlag and OrigSendingTime added to the header.
-fn order_resent(seq: u64, now: i64, orig: i64, cl_ord_id: &str) -> String {
-    format!(
-        "35=D|34={seq}|43=Y|49={US}|52={}|56={THEM}|122={}|11={cl_ord_id}|21=1|38=100|40=2|44=10.25|54=1|55=IBM|60=20261207-01:02:03.000",
-        ts(now),
-        ts(orig)
-    )
-}
 
 /// Our messages: 1 Logon, 2 and 3 order echoes (sent at T0+1s, T0+2s), 4 Heartbeat (TestRequest
 /// answer), 5 order echo (T0+4s). The counterparty is at 6.

@@ -84,10 +84,7 @@ impl Listing {
 
     /// A quantity on this instrument's lot grid.
     pub fn qty(&self, value: Decimal) -> Result<Qty, GridError> {
-        self.spec
-            .lot
-            .qty(value)
-            .map_err(|e| grid_error("params.qty", value, self.spec.lot, "lot", e))
+        self.lots("params.qty", value)
     }
 
     /// A limit quantity (0: off) on this instrument's lot grid, in lots; `param` names it in
@@ -96,10 +93,14 @@ impl Listing {
         if value.is_zero() {
             return Ok(0);
         }
+        self.lots(param, value).map(|q| q.0)
+    }
+
+    /// `value` on the lot grid; `param` names it in the error.
+    fn lots(&self, param: &'static str, value: Decimal) -> Result<Qty, GridError> {
         self.spec
             .lot
             .qty(value)
-            .map(|q| q.0)
             .map_err(|e| grid_error(param, value, self.spec.lot, "lot", e))
     }
 

@@ -25,7 +25,7 @@ pub(crate) struct Sized {
 }
 
 /// The outcome of the checks: what acceptance needs without looking it up again.
-pub(crate) struct Checked {
+struct Checked {
     inst: u32,
     /// The account's index, if it exists yet.
     acct: Option<u32>,
@@ -36,20 +36,33 @@ pub(crate) struct Checked {
 
 impl Engine {
     pub(crate) fn new_order(&mut self, o: &NewOrder, ts: Timestamp, sink: &mut impl EventSink) {
+        self.place_order(o, ts, false, sink);
+    }
+
+    /// Checks `o` and accepts it (`quote`: as a side of its account's quote) or rejects it.
+    /// Returns its engine order id and its handle (closed unless it rests) when it was accepted.
+    pub(crate) fn place_order(
+        &mut self,
+        o: &NewOrder,
+        ts: Timestamp,
+        quote: bool,
+        sink: &mut impl EventSink,
+    ) -> Option<(OrderId, Handle)> {
         match self.check_new(o) {
-            Ok(checked) => {
-                self.accept(o, checked, ts, false, sink);
+            Ok(checked) => Some(self.accept(o, checked, ts, quote, sink)),
+            Err(reason) => {
+                sink.push(Event::Rejected {
+                    account: o.account,
+                    id: o.id,
+                    reason,
+                });
+                None
             }
-            Err(reason) => sink.push(Event::Rejected {
-                account: o.account,
-                id: o.id,
-                reason,
-            }),
         }
     }
 
     /// What the checks of an order that passed them found out.
-    pub(crate) fn check_new(&self, o: &NewOrder) -> Result<Checked, RejectReason> {
+    fn check_new(&self, o: &NewOrder) -> Result<Checked, RejectReason> {
         let inst = self.listed(o.instrument)?;
         let acct = self.accounts.find(o.account);
         self.gate(acct, inst)?;
@@ -221,7 +234,7 @@ impl Engine {
     /// Accepts a checked order (`quote`: as a side of its account's quote, so its fills count
     /// toward market-maker protection): matches it and rests what is left. Returns its engine
     /// order id and its handle (closed unless it rests).
-    pub(crate) fn accept(
+    fn accept(
         &mut self,
         o: &NewOrder,
         c: Checked,

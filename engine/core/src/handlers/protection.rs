@@ -90,10 +90,17 @@ impl Engine {
             self.count_fill((t.account_id, inst), t.side, qty);
         }
         let key = (maker_account, inst);
-        if self.quoting.protections.contains_key(&key)
-            && self.is_quote_order(maker_account, inst, maker_slot)
-        {
-            self.count_fill(key, maker_side, qty);
+        // One lookup per map: the maker's protection (none for most makers), then its quote.
+        let Some(p) = self.quoting.protections.get_mut(&key) else {
+            return;
+        };
+        let arena = &self.arena;
+        let quoted = self.quoting.quotes.get(&key).is_some_and(|q| {
+            arena.resolve(q.bid) == Some(maker_slot) || arena.resolve(q.ask) == Some(maker_slot)
+        });
+        let now = self.quoting.now;
+        if quoted && p.on_fill(now, qty.0, signed(maker_side, qty)).is_some() {
+            self.quoting.tripped.push(key);
         }
     }
 
@@ -102,11 +109,7 @@ impl Engine {
         let Some(p) = self.quoting.protections.get_mut(&key) else {
             return;
         };
-        let delta = match side {
-            Side::Buy => qty.0,
-            Side::Sell => -qty.0,
-        };
-        if p.on_fill(now, qty.0, delta).is_some() {
+        if p.on_fill(now, qty.0, signed(side, qty)).is_some() {
             self.quoting.tripped.push(key);
         }
     }
@@ -152,5 +155,13 @@ impl Engine {
                 self.close_order(slot, reason, sink);
             }
         }
+    }
+}
+
+/// A fill's delta in signed lots: + buy, - sell.
+fn signed(side: Side, qty: Qty) -> i64 {
+    match side {
+        Side::Buy => qty.0,
+        Side::Sell => -qty.0,
     }
 }

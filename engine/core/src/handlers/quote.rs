@@ -129,19 +129,9 @@ impl Engine {
             reduce_only: false,
             stp: SelfTradePrevention::None,
         };
-        match self.check_new(&o) {
-            Ok(checked) => {
-                let (order_id, handle) = self.accept(&o, checked, ts, true, sink);
-                (Some(order_id), handle)
-            }
-            Err(reason) => {
-                sink.push(Event::Rejected {
-                    account: q.account,
-                    id,
-                    reason,
-                });
-                (None, Handle::CLOSED)
-            }
+        match self.place_order(&o, ts, true, sink) {
+            Some((order_id, handle)) => (Some(order_id), handle),
+            None => (None, Handle::CLOSED),
         }
     }
 }

@@ -5,8 +5,8 @@ use super::FORMAT_VERSION;
 use crate::decimal::Grid;
 use crate::{
     AccountId, Amount, Command, Controls, InstrumentId, InstrumentKind, InstrumentSpec, Margin,
-    NewOrder, OptionRight, OrderType, Price, PriceKind, ProtectionLimits, Qty, Quote, QuoteSide,
-    SelfTradePrevention, Side, TimeInForce, Timestamp, RISK_SCENARIOS,
+    NewOrder, OptionRight, OrderType, Price, PriceKind, Qty, Quote, QuoteSide, SelfTradePrevention,
+    Side, TimeInForce, Timestamp, RISK_SCENARIOS,
 };
 
 /// Upper bound of an encoded command's length (an `AddInstrument` with the longest names; a
@@ -226,10 +226,7 @@ pub fn encode_command(cmd: &Command, out: &mut Vec<u8>) {
             limits: l,
         } => {
             w.u8(SET_PROTECTION).u64(account.0).u32(instrument.0);
-            w.u64(l.window_ms)
-                .i64(l.max_filled)
-                .i64(l.max_delta)
-                .u64(l.freeze_ms);
+            w.limits(l);
         }
         Command::ResetProtection {
             account,
@@ -498,12 +495,7 @@ pub fn decode_command(bytes: &[u8]) -> Result<Command, CodecError> {
         SET_PROTECTION => Command::SetProtection {
             account: AccountId(r.u64()?),
             instrument: InstrumentId(r.u32()?),
-            limits: ProtectionLimits {
-                window_ms: r.u64()?,
-                max_filled: r.i64()?,
-                max_delta: r.i64()?,
-                freeze_ms: r.u64()?,
-            },
+            limits: r.limits()?,
         },
         RESET_PROTECTION => Command::ResetProtection {
             account: AccountId(r.u64()?),

@@ -252,10 +252,7 @@ pub fn encode_event(e: &Event, out: &mut Vec<u8>) {
             limits: l,
         } => {
             w.u8(23).u64(account.0).u32(instrument.0);
-            w.u64(l.window_ms)
-                .i64(l.max_filled)
-                .i64(l.max_delta)
-                .u64(l.freeze_ms);
+            w.limits(l);
         }
         Event::ProtectionTripped {
             account,

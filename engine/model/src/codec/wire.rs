@@ -2,6 +2,7 @@
 //! engine snapshots.
 
 use crate::name::FixedStr;
+use crate::ProtectionLimits;
 use thiserror::Error;
 
 /// Why bytes do not decode.
@@ -94,6 +95,13 @@ impl<'a> Writer<'a> {
         }
         self
     }
+    /// Market-maker protection limits: window, max filled, max delta, freeze.
+    pub fn limits(&mut self, l: &ProtectionLimits) -> &mut Self {
+        self.u64(l.window_ms)
+            .i64(l.max_filled)
+            .i64(l.max_delta)
+            .u64(l.freeze_ms)
+    }
 }
 
 /// Reads fields, failing cleanly at the end of the input.
@@ -173,6 +181,15 @@ impl<'a> Reader<'a> {
                 value: v as u64,
             }),
         }
+    }
+    /// Market-maker protection limits, as [`Writer::limits`] writes them.
+    pub fn limits(&mut self) -> Result<ProtectionLimits, CodecError> {
+        Ok(ProtectionLimits {
+            window_ms: self.u64()?,
+            max_filled: self.i64()?,
+            max_delta: self.i64()?,
+            freeze_ms: self.u64()?,
+        })
     }
     /// True when every byte has been read (for trailing optional fields).
     pub fn at_end(&self) -> bool {

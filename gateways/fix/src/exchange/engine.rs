@@ -253,12 +253,9 @@ impl Exchange {
             } => self
                 .catalog
                 .set_fees(instrument, maker_fee_bps, taker_fee_bps),
-            // Quotes and market-maker protection have no FIX message: the orders a quote places
-            // and their `replaced` / `mm_protection` cancels are execution reports above.
-            Event::Quoted { .. }
-            | Event::ProtectionSet { .. }
-            | Event::ProtectionTripped { .. }
-            | Event::ProtectionReset { .. } => {}
+            // Quotes and market-maker protection, among others, have no FIX message: the orders
+            // a quote places and their `replaced` / `mm_protection` cancels are execution reports
+            // above.
             _ => {}
         }
     }

@@ -200,6 +200,23 @@ pub fn order_echo(seq: u64, now: i64, cl_ord_id: &str) -> String {
     )
 }
 
+/// Our SequenceReset-GapFill sent at `now` in place of `seq`, to `new_seq`.
+pub fn gap_fill(seq: u64, now: i64, new_seq: u64) -> String {
+    format!(
+        "35=4|34={seq}|43=Y|49={US}|52={t}|56={THEM}|122={t}|36={new_seq}|123=Y",
+        t = ts(now)
+    )
+}
+
+/// The echo of an order sent again: PossDupFlag and OrigSendingTime added to the header.
+pub fn order_resent(seq: u64, now: i64, orig: i64, cl_ord_id: &str) -> String {
+    format!(
+        "35=D|34={seq}|43=Y|49={US}|52={}|56={THEM}|122={}|11={cl_ord_id}|21=1|38=100|40=2|44=10.25|54=1|55=IBM|60=20261207-01:02:03.000",
+        ts(now),
+        ts(orig)
+    )
+}
+
 /// What [`TestApp`] saw and what it is to send on its next poll.
 #[derive(Default)]
 pub struct AppLog {

@@ -187,9 +187,8 @@ impl Gateway {
                 account,
                 instrument,
             } => self.protection_update(account, instrument, Change::Reset, seq, ts),
-            // A quote has no message of its own: the orders it places, and their `replaced` /
-            // `mm_protection` cancels, arrive as the order events above.
-            Event::Quoted { .. } => {}
+            // A quote, among others, has no message of its own: the orders it places, and their
+            // `replaced` / `mm_protection` cancels, arrive as the order events above.
             _ => {}
         }
     }
