@@ -13,10 +13,11 @@ use crate::mm::bot::{self, Output, Slot};
 use crate::mm::market::Market;
 use crate::mm::position::Position;
 use crate::mm::quoter::Quoter;
-use crate::mm::{first_quote_id, params_from, seed_key};
+use crate::mm::{first_quote_id, params_from};
 use crate::serve::config::Config;
 use anyhow::{Context, Result};
 use config::{DemoConfig, MM, TAKER};
+use ed25519_dalek::SigningKey;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::thread::JoinHandle;
@@ -117,10 +118,11 @@ async fn trade(
     stopped: watch::Receiver<bool>,
 ) -> Result<Vec<(String, Position)>> {
     let mut mm = Client::connect(addr, "localhost", trust.clone()).await?;
-    mm.logon_ed25519(MM.0, MM.1, &seed_key(&hex(MM.2))?).await?;
+    mm.logon_ed25519(MM.0, MM.1, &SigningKey::from_bytes(&[MM.2; 32]))
+        .await?;
     let mut taker = Client::connect(addr, "localhost", trust).await?;
     taker
-        .logon_ed25519(TAKER.0, TAKER.1, &seed_key(&hex(TAKER.2))?)
+        .logon_ed25519(TAKER.0, TAKER.1, &SigningKey::from_bytes(&[TAKER.2; 32]))
         .await?;
     println!(
         "demo: market maker on account {} quoting {}; taker on account {} sending an IOC order every {} ms",
@@ -159,8 +161,4 @@ async fn trade(
         .iter()
         .map(|s| (s.symbol.clone(), *s.quoter.position()))
         .collect())
-}
-
-fn hex(byte: u8) -> String {
-    format!("{byte:02x}").repeat(32)
 }

@@ -113,7 +113,7 @@ pub async fn run(
             () = &mut stop => break,
         }
         let now = now_ms();
-        for slot in slots.iter_mut() {
+        for slot in slots.iter_mut().filter(|s| s.quoter.may_quote(now)) {
             let reference = slot.reference();
             if let Some(quote) = slot.quoter.poll(reference, now, &mut next_id) {
                 orders.send(&Message::Quote(quote));
@@ -133,7 +133,6 @@ fn request_snapshot(orders: &mut OrderStream, slot: &mut Slot) {
 }
 
 fn on_message(msg: &Message, slots: &mut [Slot], out: &Output) {
-    let now = now_ms();
     match msg {
         Message::Snapshot(s) => {
             if let Some(slot) = slots
@@ -157,6 +156,7 @@ fn on_message(msg: &Message, slots: &mut [Slot], out: &Output) {
         }
         Message::CancelAck(ack) => slots.iter_mut().for_each(|s| s.quoter.on_cancel_ack(ack)),
         Message::Reject(reject) => {
+            let now = now_ms();
             for slot in slots.iter_mut() {
                 if let Some(notice) = slot.quoter.on_reject(reject, now) {
                     println!("{} {} {}", out.label, slot.symbol, notice_text(notice));
@@ -169,6 +169,7 @@ fn on_message(msg: &Message, slots: &mut [Slot], out: &Output) {
                 .iter_mut()
                 .find(|s| s.quoter.instrument() == t.instrument)
             {
+                let now = now_ms();
                 let until = (t.frozen_until > 0).then_some(t.frozen_until / 1_000_000);
                 slot.quoter.on_protection(until, now);
                 let freeze = until.map_or("until an operator reset".to_string(), |u| {

@@ -175,7 +175,7 @@ fn read_seed(path: &Path) -> Result<String> {
 }
 
 /// The Ed25519 key of a 64-hex-digit secret seed.
-pub fn seed_key(hex: &str) -> Result<ed25519_dalek::SigningKey> {
+fn seed_key(hex: &str) -> Result<ed25519_dalek::SigningKey> {
     if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         bail!("the seed must be 64 hex digits");
     }

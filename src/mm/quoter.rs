@@ -103,6 +103,12 @@ impl Quoter {
         &self.params
     }
 
+    /// True when a quote may be sent at `now_ms`: none is in flight and quoting is not paused
+    /// (the caller need not work out a reference otherwise).
+    pub fn may_quote(&self, now_ms: u64) -> bool {
+        self.in_flight.is_none() && now_ms >= self.paused_until
+    }
+
     /// The quote to send now, if one is due: the wanted quote differs from the resting one, no
     /// quote is in flight and quoting is not paused. `reference` is in ticks (`None`: unknown,
     /// nothing is sent). The quote takes the id `next_id` and advances it: the engine refuses an
@@ -114,7 +120,7 @@ impl Quoter {
         now_ms: u64,
         next_id: &mut u64,
     ) -> Option<Quote> {
-        if self.in_flight.is_some() || now_ms < self.paused_until {
+        if !self.may_quote(now_ms) {
             return None;
         }
         let want = self.params.target(reference?, self.position.inventory);

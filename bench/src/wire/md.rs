@@ -13,6 +13,7 @@
 //! The gateway's part (what a place, a cancel and a book message are on its wire) is an
 //! [`MdLink`]; this module owns the schedule and the accounting.
 
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use anyhow::Result;
@@ -42,14 +43,20 @@ pub fn level_of_halves(halves: i64) -> Option<usize> {
     (level < LEVELS).then_some(level)
 }
 
-/// The price of bid level `level` as decimal text: `50`, `50.5`, `51`, ...
-pub fn price_text(level: usize) -> String {
-    let halves = halves_of(level);
-    if halves.is_multiple_of(2) {
-        (halves / 2).to_string()
-    } else {
-        format!("{}.5", halves / 2)
-    }
+/// The price of bid level `level` as decimal text: `50`, `50.5`, `51`, ... (made once, not
+/// per order).
+pub fn price_text(level: usize) -> &'static str {
+    static TEXTS: LazyLock<[String; LEVELS]> = LazyLock::new(|| {
+        std::array::from_fn(|level| {
+            let halves = halves_of(level);
+            if halves.is_multiple_of(2) {
+                (halves / 2).to_string()
+            } else {
+                format!("{}.5", halves / 2)
+            }
+        })
+    });
+    &TEXTS[level % LEVELS]
 }
 
 /// The level a decimal price names (`50.5`, `50.50`, `51.0`), if it is one of [`LEVELS`].
@@ -127,7 +134,7 @@ impl Tally {
                 }
                 _ => self.problems.unexpected(
                     "a level shown that no resting order of the run explains",
-                    &price_text(level),
+                    price_text(level),
                 ),
             },
             MdEvent::Refused(text) => self.problems.error(text),
@@ -204,7 +211,7 @@ mod tests {
         assert_eq!(price_text(LEVELS - 1), "81.5");
         assert_eq!(price_text(LEVELS), "50", "levels cycle");
         for level in 0..LEVELS {
-            assert_eq!(level_of(&price_text(level)), Some(level));
+            assert_eq!(level_of(price_text(level)), Some(level));
         }
         assert_eq!(level_of("50.50"), Some(1));
         assert_eq!(level_of("51.0"), Some(2));

@@ -151,7 +151,6 @@ pub fn bids_shown(message: &[u8]) -> Vec<&[u8]> {
 
 impl MdLink for FixBook {
     fn place(&mut self, k: usize, level: usize) -> Result<()> {
-        let price = price_text(level);
         let id = self.ids.id(2 * k);
         let t = &mut self.trader;
         TRADESTREAM.limit_order(
@@ -159,7 +158,7 @@ impl MdLink for FixBook {
             &mut self.out,
             &id,
             BUY,
-            price.as_bytes(),
+            price_text(level).as_bytes(),
             now_millis(),
         );
         t.send(&mut self.out)

@@ -2,6 +2,7 @@
 //! benchmark's client, a second connection subscribes to `book.<symbol>` (public, no logon)
 //! and reads its `update`s.
 
+use std::fmt::Write;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -26,7 +27,9 @@ pub struct WsBook {
     trader: Client,
     book: Client,
     run: u64,
+    /// The frame being sent and the client order id in it, reused by every order.
     frame: String,
+    coid: String,
 }
 
 impl WsBook {
@@ -45,25 +48,30 @@ impl WsBook {
             book,
             run: RUNS.fetch_add(1, Ordering::Relaxed),
             frame: String::new(),
+            coid: String::new(),
         })
     }
 
-    /// The client order id of order `k`.
-    fn coid(&self, k: usize) -> String {
-        format!("md-{}-{}-{k}", std::process::id(), self.run)
+    /// Makes `self.coid` the client order id of order `k`.
+    fn set_coid(&mut self, k: usize) {
+        self.coid.clear();
+        let _ = write!(self.coid, "md-{}-{}-{k}", std::process::id(), self.run);
     }
 }
 
 impl MdLink for WsBook {
     fn place(&mut self, k: usize, level: usize) -> Result<()> {
         let id = ID_BASE + 2 * k as u64;
-        self.frame = frames::place_gtc(id, SYMBOL, "buy", &price_text(level), QTY, &self.coid(k));
+        self.set_coid(k);
+        let price = price_text(level);
+        frames::place_gtc(&mut self.frame, id, SYMBOL, "buy", price, QTY, &self.coid);
         self.trader.send(&self.frame)
     }
 
     fn cancel(&mut self, k: usize) -> Result<()> {
         let id = ID_BASE + 2 * k as u64 + 1;
-        self.frame = frames::cancel(id, SYMBOL, &self.coid(k));
+        self.set_coid(k);
+        frames::cancel(&mut self.frame, id, SYMBOL, &self.coid);
         self.trader.send(&self.frame)
     }
 

@@ -169,7 +169,8 @@ pub fn measure(
         std::process::id(),
         RUNS.fetch_add(1, Ordering::Relaxed)
     );
-    let rest = frames::place_gtc(2, SYMBOL, "buy", PRICES[0], QTY, &coid);
+    let mut rest = String::new();
+    frames::place_gtc(&mut rest, 2, SYMBOL, "buy", PRICES[0], QTY, &coid);
     trader
         .request(2, &rest)
         .context("resting the trader's bid")?;
@@ -261,7 +262,8 @@ pub fn measure(
     let noise = meter.stop();
     drop(subs);
     // Leave the book empty for whatever runs next on this server.
-    trader.send(&frames::cancel(CANCEL_ID, SYMBOL, &coid))?;
+    frames::cancel(&mut rest, CANCEL_ID, SYMBOL, &coid);
+    trader.send(&rest)?;
     let mut cancelled = false;
     let until = clock.now() + DRAIN;
     while !cancelled && clock.now() < until {

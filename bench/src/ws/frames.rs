@@ -30,10 +30,20 @@ pub fn place_ioc(out: &mut String, id: u64, symbol: &str, side: &str, price: &st
 }
 
 /// A resting limit `place` (GTC) with a client order id.
-pub fn place_gtc(id: u64, symbol: &str, side: &str, price: &str, qty: &str, coid: &str) -> String {
-    format!(
+pub fn place_gtc(
+    out: &mut String,
+    id: u64,
+    symbol: &str,
+    side: &str,
+    price: &str,
+    qty: &str,
+    coid: &str,
+) {
+    out.clear();
+    let _ = write!(
+        out,
         r#"{{"id":{id},"method":"place","params":{{"symbol":"{symbol}","side":"{side}","type":"limit","price":"{price}","qty":"{qty}","tif":"gtc","client_order_id":"{coid}"}}}}"#
-    )
+    );
 }
 
 /// An `amend` of an order's price.
@@ -46,10 +56,12 @@ pub fn amend_price(out: &mut String, id: u64, symbol: &str, coid: &str, price: &
 }
 
 /// A `cancel` by client order id.
-pub fn cancel(id: u64, symbol: &str, coid: &str) -> String {
-    format!(
+pub fn cancel(out: &mut String, id: u64, symbol: &str, coid: &str) {
+    out.clear();
+    let _ = write!(
+        out,
         r#"{{"id":{id},"method":"cancel","params":{{"symbol":"{symbol}","client_order_id":"{coid}"}}}}"#
-    )
+    );
 }
 
 /// A `subscribe` to one channel.
@@ -162,10 +174,13 @@ mod tests {
         amend_price(&mut s, 3, "BTC-USD", "fan-1", "100.5");
         let v: serde_json::Value = serde_json::from_str(&s).expect("valid JSON");
         assert_eq!(v["params"]["client_order_id"], "fan-1");
+        let (mut gtc, mut cancelled) = (String::new(), String::new());
+        place_gtc(&mut gtc, 2, "BTC-USD", "buy", "100", "0.0001", "a-1");
+        cancel(&mut cancelled, 5, "BTC-USD", "fan-1");
         for text in [
-            place_gtc(2, "BTC-USD", "buy", "100", "0.0001", "a-1"),
+            gtc,
             subscribe(4, "bbo.BTC-USD"),
-            cancel(5, "BTC-USD", "fan-1"),
+            cancelled,
             logon(1, "k", 1_763_790_000_000, "nonce-123", &[0xab, 0x01]),
         ] {
             serde_json::from_str::<serde_json::Value>(&text).expect("valid JSON");
